@@ -1,0 +1,67 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { validateEnvironment } from './platform/config/config.schema';
+import { AppConfig } from './platform/config/app-config';
+import { AppConfigModule } from './platform/config/app-config.module';
+import { buildDataSourceOptions } from './platform/database/data-source.options';
+import { ProblemDetailsFilter } from './platform/errors/problem-details.filter';
+import { HealthModule } from './platform/health/health.module';
+import { JobsModule } from './platform/jobs/jobs.module';
+import { LoggingModule } from './platform/logging/logging.module';
+import { ClockModule } from './platform/clock/clock.module';
+import { CryptoModule } from './platform/crypto/crypto.module';
+import { FEATURE_MODULES } from './modules';
+import { AccessGuard } from './modules/access/access.guard';
+
+export interface AppModuleOptions {
+  databaseUrl: string;
+  /** Start pg-boss workers (tests of pure HTTP behaviour can leave them off). */
+  jobs?: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const env = validateEnvironment(process.env);
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule,
+        LoggingModule,
+        ClockModule,
+        CryptoModule,
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: ({ env }: AppConfig) =>
+            buildDataSourceOptions({ url: options.databaseUrl, poolSize: env.DATABASE_POOL_SIZE, ssl: env.DATABASE_SSL }),
+        }),
+        ThrottlerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: ({ env }: AppConfig) => {
+            const limit = env.RATE_LIMIT_PER_MINUTE;
+            return {
+              throttlers: [{ name: 'global', ttl: 60_000, limit: Math.max(limit, 1) }],
+              skipIf: () => limit === 0,
+              setHeaders: true,
+            };
+          },
+        }),
+        JobsModule.forRoot({
+          enabled: options.jobs ?? env.JOBS_ENABLED,
+          connectionString: options.databaseUrl,
+          shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+        }),
+        HealthModule,
+        ...FEATURE_MODULES,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Order matters: shed floods before spending a database round trip on authentication.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: AccessGuard },
+      ],
+    };
+  }
+}

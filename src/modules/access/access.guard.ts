@@ -1,0 +1,129 @@
+import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { FastifyRequest } from 'fastify';
+import { Clock } from '../../platform/clock/clock';
+import { DomainError, ErrorCode } from '../../platform/errors';
+import { PLATFORM_ORG_ID } from './platform-org';
+import { ACCESS_CONTEXT, AccessContext, Actor } from './actor';
+import { AccessRepository, AccessSnapshot } from './access.repository';
+import { ACCESS_POLICY, AccessPolicy } from './authorize.decorator';
+import { Principal } from './auth.strategies';
+import { DataScope } from './data-scope';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type AuthedRequest = FastifyRequest & { user?: Principal; [ACCESS_CONTEXT]?: AccessContext };
+
+/**
+ * The global gate: authenticate (JWT bearer or API key, through passport), then check the route's
+ * declared permission against grants read fresh from the database, so a permission change counts on
+ * the very next request. Fails closed: a route with no declaration is refused, and an organization the
+ * caller does not belong to is reported as not found.
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
+  private readonly logger = new Logger('AccessGuard');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly access: AccessRepository,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!policy) {
+      this.logger.error(`Route ${context.getClass().name}.${context.getHandler().name} declares no access policy`);
+      throw new DomainError(ErrorCode.Forbidden, 'This route is not available');
+    }
+    if (policy.kind === 'public') return true;
+
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const principal = request.user;
+    if (!principal) throw this.unauthenticated();
+
+    if (policy.kind === 'signed-in') {
+      if (principal.kind === 'api_key') {
+        if (!policy.allowApiKey) throw new DomainError(ErrorCode.PermissionDenied, 'API keys cannot use this endpoint');
+        request[ACCESS_CONTEXT] = { actor: this.actor(request, principal, null, null, []) };
+        return true;
+      }
+      const snapshot = await this.access.loadForUser(principal.userId, principal.sessionId, null, this.clock.now());
+      if (!snapshot.principalValid) throw this.unauthenticated();
+      request[ACCESS_CONTEXT] = { actor: this.actor(request, principal, null, null, []) };
+      return true;
+    }
+
+    const orgId = policy.platform ? PLATFORM_ORG_ID : this.orgIdFrom(request, policy.orgParam);
+    const snapshot = await this.load(principal, orgId);
+    if (!snapshot.principalValid) throw this.unauthenticated();
+    // Not a member (or no such organization): the same 404, so existence does not leak.
+    if (!snapshot.orgKind) throw DomainError.notFound('Organization');
+
+    const actor = this.actor(request, principal, orgId, snapshot.orgKind, snapshot.grants);
+    const scope = new DataScope(orgId, policy.permission, actor.userId, snapshot.grants);
+    if (scope.isEmpty) {
+      throw new DomainError(ErrorCode.PermissionDenied, `This needs the permission ${policy.permission}`, {
+        extensions: { permission: policy.permission },
+      });
+    }
+    request[ACCESS_CONTEXT] = { actor, scope };
+    return true;
+  }
+
+  /** Passport reports failure as an exception; keep one problem shape for every 401. */
+  override handleRequest<TUser = Principal>(error: unknown, user: TUser | false): TUser {
+    if (error || !user) throw this.unauthenticated();
+    return user;
+  }
+
+  private async load(principal: Principal, orgId: string): Promise<AccessSnapshot> {
+    if (principal.kind === 'user') {
+      return this.access.loadForUser(principal.userId, principal.sessionId, orgId, this.clock.now());
+    }
+    // A key belongs to one organization; any other is simply not there for it.
+    if (principal.orgId !== orgId) return { principalValid: true, orgKind: null, grants: [] };
+    return this.access.loadForApiKey(principal.apiKeyId, orgId);
+  }
+
+  private orgIdFrom(request: AuthedRequest, param: string): string {
+    const value = (request.params as Record<string, string | undefined>)[param];
+    if (!value || !UUID.test(value)) throw DomainError.validation(param, 'must be a UUID');
+    return value.toLowerCase();
+  }
+
+  private actor(
+    request: AuthedRequest,
+    principal: Principal,
+    orgId: string | null,
+    orgKind: Actor['orgKind'],
+    grants: Actor['grants'],
+  ): Actor {
+    const userAgent = request.headers['user-agent'];
+    return {
+      kind: principal.kind,
+      userId: principal.kind === 'user' ? principal.userId : null,
+      apiKeyId: principal.kind === 'api_key' ? principal.apiKeyId : null,
+      sessionId: principal.kind === 'user' ? principal.sessionId : null,
+      ip: request.ip,
+      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
+      requestId: String(request.id),
+      orgId,
+      orgKind,
+      grants,
+    };
+  }
+
+  private unauthenticated(): DomainError {
+    return new DomainError(ErrorCode.Unauthenticated, 'Sign in, or send a valid access token or API key', {
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    });
+  }
+}

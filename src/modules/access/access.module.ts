@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { AccessTokenService } from './access-token.service';
+import { AccessRepository } from './access.repository';
+import { ApiKeyStrategy, JwtStrategy } from './auth.strategies';
+
+/**
+ * Authentication strategies and the reads behind authorization. Global because every feature module's
+ * routes pass through the AccessGuard, which depends on these.
+ */
+@Global()
+@Module({
+  imports: [PassportModule.register({ session: false })],
+  providers: [AccessTokenService, AccessRepository, JwtStrategy, ApiKeyStrategy],
+  exports: [AccessTokenService, AccessRepository],
+})
+export class AccessModule {}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DataScopeKind, ScopedGrant } from './actor';
+import { isPermissionCode, OrganizationKind, PermissionCode, systemRolePermissions } from './permission-catalogue';
+
+interface GrantRow {
+  session_ok: boolean;
+  org_kind: OrganizationKind | null;
+  member: boolean;
+  grant_id: string | null;
+  role_id: string | null;
+  permission: string | null;
+  effect: 'allow' | 'deny' | null;
+  scope: DataScopeKind | null;
+  unit_id: string | null;
+  unit_path: string | null;
+  role_name: string | null;
+  system_key: string | null;
+  role_permissions: string[] | null;
+}
+
+export interface AccessSnapshot {
+  /** False when the session was revoked or the user disabled: the token no longer counts. */
+  principalValid: boolean;
+  /** Null when the organization does not exist or the caller is not part of it. */
+  orgKind: OrganizationKind | null;
+  grants: ScopedGrant[];
+}
+
+/** Expands role grants into one entry per permission, resolving system roles from the catalogue. */
+export function expandGrants(rows: GrantRow[], orgKind: OrganizationKind): ScopedGrant[] {
+  const grants: ScopedGrant[] = [];
+  for (const row of rows) {
+    if (!row.grant_id || !row.scope || !row.unit_id || !row.unit_path || !row.effect) continue;
+    const base = {
+      grantId: row.grant_id,
+      effect: row.effect,
+      scope: row.scope,
+      unitId: row.unit_id,
+      unitPath: row.unit_path,
+      roleId: row.role_id,
+      roleName: row.role_name,
+    };
+    const codes: readonly string[] = row.role_id
+      ? row.system_key
+        ? systemRolePermissions(orgKind, row.system_key)
+        : (row.role_permissions ?? [])
+      : row.permission
+        ? [row.permission]
+        : [];
+    for (const code of codes) {
+      if (isPermissionCode(code)) grants.push({ ...base, permission: code as PermissionCode });
+    }
+  }
+  return grants;
+}
+
+const GRANT_COLUMNS = `
+  g.id AS grant_id, g.role_id, g.permission, g.effect, g.scope, g.unit_id, gu.path::text AS unit_path,
+  r.name AS role_name, r.system_key, r.permissions AS role_permissions`;
+
+/**
+ * The reads behind every authorization decision, in raw SQL because they run on every request:
+ * one round trip answers "is the session alive, is the caller a member, and what grants do they hold".
+ */
+@Injectable()
+export class AccessRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async loadForUser(userId: string, sessionId: string, orgId: string | null, now: Date): Promise<AccessSnapshot> {
+    const rows: GrantRow[] = await this.dataSource.query(
+      `SELECT
+         EXISTS (SELECT 1 FROM auth_sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.id = $3 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $4
+                   AND u.status = 'active') AS session_ok,
+         CASE WHEN m.user_id IS NULL THEN NULL ELSE o.kind END AS org_kind,
+         (m.user_id IS NOT NULL) AS member,
+         ${GRANT_COLUMNS}
+       FROM (SELECT 1) AS one
+       LEFT JOIN organizations o ON o.id = $1 AND o.status = 'active'
+       LEFT JOIN org_members m ON m.org_id = o.id AND m.user_id = $2 AND m.status = 'active'
+       LEFT JOIN access_grants g ON g.org_id = m.org_id AND g.user_id = m.user_id
+       LEFT JOIN org_units gu ON gu.id = g.unit_id
+       LEFT JOIN roles r ON r.id = g.role_id`,
+      [orgId, userId, sessionId, now],
+    );
+    const first = rows[0];
+    const orgKind = first?.member ? first.org_kind : null;
+    return {
+      principalValid: Boolean(first?.session_ok),
+      orgKind,
+      grants: orgKind ? expandGrants(rows, orgKind) : [],
+    };
+  }
+
+  async loadForApiKey(apiKeyId: string, orgId: string): Promise<AccessSnapshot> {
+    const rows: GrantRow[] = await this.dataSource.query(
+      `SELECT true AS session_ok, o.kind AS org_kind, true AS member, ${GRANT_COLUMNS}
+       FROM api_keys k
+       JOIN organizations o ON o.id = k.org_id AND o.status = 'active'
+       LEFT JOIN access_grants g ON g.api_key_id = k.id
+       LEFT JOIN org_units gu ON gu.id = g.unit_id
+       LEFT JOIN roles r ON r.id = g.role_id
+       WHERE k.id = $1 AND k.org_id = $2 AND k.revoked_at IS NULL`,
+      [apiKeyId, orgId],
+    );
+    const orgKind = rows[0]?.org_kind ?? null;
+    return { principalValid: true, orgKind, grants: orgKind ? expandGrants(rows, orgKind) : [] };
+  }
+
+  /** A key that is neither revoked nor expired. Marks it used, writing at most once a minute per key. */
+  async findUsableApiKey(
+    secretHash: string,
+    now: Date,
+  ): Promise<{ id: string; orgId: string; createdBy: string | null } | null> {
+    const rows: { id: string; org_id: string; created_by: string | null; last_used_at: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT id, org_id, created_by, last_used_at FROM api_keys
+         WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+        [secretHash, now],
+      );
+    const row = rows[0];
+    if (!row) return null;
+    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+      await this.dataSource.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [row.id, now]);
+    }
+    return { id: row.id, orgId: row.org_id, createdBy: row.created_by };
+  }
+}

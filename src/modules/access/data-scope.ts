@@ -1,0 +1,128 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DataScopeKind, ScopedGrant } from './actor';
+import { PermissionCode } from './permission-catalogue';
+
+export interface ScopeColumns {
+  /** Column holding the row's unit id, if the rows belong to units. */
+  unit?: string;
+  /** Column holding the owner's user id, if rows are owned by people. */
+  owner?: string;
+}
+
+export interface ScopedRow {
+  /** Materialized path of the row's unit (ltree text), or null when the row has no unit. */
+  unitPath: string | null;
+  ownerId: string | null;
+}
+
+let parameterSequence = 0;
+
+const covers = (grant: ScopedGrant, row: ScopedRow, userId: string | null): boolean => {
+  switch (grant.scope) {
+    case 'org':
+      return true;
+    case 'subtree':
+      return row.unitPath !== null && (row.unitPath === grant.unitPath || row.unitPath.startsWith(`${grant.unitPath}.`));
+    case 'unit':
+      return row.unitPath !== null && row.unitPath === grant.unitPath;
+    case 'self':
+      return userId !== null && row.ownerId === userId;
+  }
+};
+
+/**
+ * What rows of one organization the caller may touch with one permission: the union of its allow
+ * grants minus the union of its deny grants (an explicit deny always wins). Repositories turn it into
+ * a single SQL predicate with `apply`; single-row decisions use `allows`. Built only by the AccessGuard.
+ */
+export class DataScope {
+  readonly allows: ScopedGrant[];
+  readonly denies: ScopedGrant[];
+
+  constructor(
+    readonly orgId: string,
+    readonly permission: PermissionCode,
+    readonly userId: string | null,
+    grants: ScopedGrant[],
+  ) {
+    const relevant = grants.filter((g) => g.permission === permission);
+    this.allows = relevant.filter((g) => g.effect === 'allow');
+    this.denies = relevant.filter((g) => g.effect === 'deny');
+  }
+
+  /** True when some row could be allowed: the guard refuses the request outright otherwise. */
+  get isEmpty(): boolean {
+    if (this.allows.length === 0) return true;
+    return this.denies.some((d) => d.scope === 'org');
+  }
+
+  /** The whole organization, with no deny carving anything out. */
+  get coversOrganization(): boolean {
+    return this.allows.some((g) => g.scope === 'org') && this.denies.length === 0;
+  }
+
+  /** Decision for one row, in memory (the row's unit path is needed). */
+  permits(row: ScopedRow): boolean {
+    return (
+      this.allows.some((g) => covers(g, row, this.userId)) && !this.denies.some((g) => covers(g, row, this.userId))
+    );
+  }
+
+  /** May the caller act on rows of this unit (e.g. create a row there)? */
+  permitsUnit(unitPath: string, ownerId: string | null = this.userId): boolean {
+    return this.permits({ unitPath, ownerId });
+  }
+
+  /**
+   * Adds `org = :org AND (allowed) AND NOT (denied)` to a query. Always call this before paging.
+   * `orgColumn` is required: a scope never spans organizations.
+   */
+  apply<E extends ObjectLiteral>(
+    qb: SelectQueryBuilder<E>,
+    columns: ScopeColumns & { org: string },
+  ): SelectQueryBuilder<E> {
+    const p = `__scope${(parameterSequence = (parameterSequence + 1) % 1_000_000)}`;
+    qb.andWhere(`${columns.org} = :${p}org`, { [`${p}org`]: this.orgId });
+    qb.andWhere(`(${this.sqlFor(this.allows, columns, `${p}a`, qb)})`);
+    if (this.denies.length > 0) {
+      qb.andWhere(`NOT COALESCE((${this.sqlFor(this.denies, columns, `${p}d`, qb)}), false)`);
+    }
+    return qb;
+  }
+
+  private sqlFor<E extends ObjectLiteral>(
+    grants: ScopedGrant[],
+    columns: ScopeColumns,
+    p: string,
+    qb: SelectQueryBuilder<E>,
+  ): string {
+    if (grants.length === 0) return 'false';
+    if (grants.some((g) => g.scope === 'org')) return 'true';
+    const parts: string[] = [];
+    const byScope = (scope: DataScopeKind) => grants.filter((g) => g.scope === scope);
+    const subtreePaths = byScope('subtree').map((g) => g.unitPath);
+    const unitIds = byScope('unit').map((g) => g.unitId);
+    if (columns.unit && subtreePaths.length > 0) {
+      qb.setParameter(`${p}paths`, subtreePaths);
+      qb.setParameter(`${p}org2`, this.orgId);
+      parts.push(
+        `${columns.unit} IN (SELECT su.id FROM org_units su WHERE su.org_id = :${p}org2 AND su.path <@ CAST(:${p}paths AS ltree[]))`,
+      );
+    }
+    if (columns.unit && unitIds.length > 0) {
+      qb.setParameter(`${p}units`, unitIds);
+      parts.push(`${columns.unit} = ANY(CAST(:${p}units AS uuid[]))`);
+    }
+    if (columns.owner && this.userId && byScope('self').length > 0) {
+      qb.setParameter(`${p}owner`, this.userId);
+      parts.push(`${columns.owner} = :${p}owner`);
+    }
+    return parts.length > 0 ? parts.map((s) => `(${s})`).join(' OR ') : 'false';
+  }
+
+  /** Strongest scope held at a given unit, for describing effective permissions. */
+  static strongest(scopes: DataScopeKind[]): DataScopeKind | null {
+    const order: DataScopeKind[] = ['org', 'subtree', 'unit', 'self'];
+    return order.find((s) => scopes.includes(s)) ?? null;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The one catalogue of permission codes. Endpoints declare one of these with `@Authorize`; roles bundle
+ * them; the catalogue endpoint lists them. A code is `<area>:<action>`; `platform:*` codes act across
+ * tenants and are only ever held in the platform organization.
+ */
+export const PERMISSIONS = {
+  'org:read': { module: 'organizations', description: 'View the organization and its enterprise information' },
+  'org:manage': { module: 'organizations', description: 'Rename the organization and edit its enterprise information' },
+  'units:read': { module: 'organizations', description: 'View the unit tree' },
+  'units:manage': { module: 'organizations', description: 'Create, rename, move and delete units' },
+  'members:read': { module: 'organizations', description: 'List members and their units' },
+  'members:manage': { module: 'organizations', description: 'Invite, move and remove members' },
+  'roles:read': { module: 'access', description: 'View roles and their permissions' },
+  'roles:manage': { module: 'access', description: 'Create, edit and delete custom roles' },
+  'grants:read': { module: 'access', description: "View members' grants and effective permissions" },
+  'grants:manage': { module: 'access', description: 'Grant and revoke roles and single permissions' },
+  'api-keys:read': { module: 'access', description: 'List API keys for partner systems' },
+  'api-keys:manage': { module: 'access', description: 'Create and revoke API keys' },
+  'operation-logs:read': { module: 'audit', description: "Read the organization's operation log" },
+  'platform:verifications:read': { module: 'platform', description: 'List real-name and enterprise verifications' },
+  'platform:verifications:decide': { module: 'platform', description: 'Approve or reject verifications' },
+  'platform:orgs:read': { module: 'platform', description: 'View any organization' },
+} as const satisfies Record<string, { module: string; description: string }>;
+
+export type PermissionCode = keyof typeof PERMISSIONS;
+
+export const PERMISSION_CODES = Object.keys(PERMISSIONS) as PermissionCode[];
+
+export const isPermissionCode = (value: string): value is PermissionCode => value in PERMISSIONS;
+
+export const isPlatformPermission = (code: PermissionCode) => code.startsWith('platform:');
+
+export type OrganizationKind = 'platform' | 'agency' | 'brand';
+
+export type SystemRoleKey = 'owner' | 'admin' | 'operator' | 'reviewer' | 'analyst' | 'service_agent' | 'viewer';
+
+export interface SystemRoleDefinition {
+  key: SystemRoleKey;
+  name: string;
+  description: string;
+  permissions: readonly PermissionCode[];
+}
+
+const tenantCodes = PERMISSION_CODES.filter((code) => !isPlatformPermission(code));
+const platformCodes = PERMISSION_CODES.filter(isPlatformPermission);
+const readCodes: PermissionCode[] = ['org:read', 'units:read', 'members:read'];
+
+const TENANT_ROLES: SystemRoleDefinition[] = [
+  { key: 'owner', name: 'Owner', description: 'Full control of the organization', permissions: tenantCodes },
+  {
+    key: 'admin',
+    name: 'Administrator',
+    description: 'Manages the organization, its people and access',
+    permissions: tenantCodes,
+  },
+  { key: 'operator', name: 'Operator', description: 'Operates accounts and content day to day', permissions: readCodes },
+  { key: 'reviewer', name: 'Reviewer', description: 'Reviews content before it shows', permissions: readCodes },
+  {
+    key: 'analyst',
+    name: 'Analyst',
+    description: 'Reads data and reports',
+    permissions: [...readCodes, 'roles:read', 'operation-logs:read'],
+  },
+  { key: 'service_agent', name: 'Service agent', description: 'Serves customers', permissions: readCodes },
+  { key: 'viewer', name: 'Viewer', description: 'Read-only access', permissions: readCodes },
+];
+
+/** System roles seeded per organization kind. They cannot be edited or deleted. */
+export const SYSTEM_ROLES: Record<OrganizationKind, SystemRoleDefinition[]> = {
+  agency: TENANT_ROLES,
+  brand: TENANT_ROLES,
+  platform: [
+    {
+      key: 'owner',
+      name: 'Owner',
+      description: 'Full control of the platform',
+      permissions: [...tenantCodes, ...platformCodes],
+    },
+    {
+      key: 'admin',
+      name: 'Administrator',
+      description: 'Runs the platform and its staff',
+      permissions: [...tenantCodes, ...platformCodes],
+    },
+    {
+      key: 'reviewer',
+      name: 'Reviewer',
+      description: 'Decides verifications and reviews',
+      permissions: ['org:read', 'units:read', 'platform:verifications:read', 'platform:verifications:decide'],
+    },
+  ],
+};
+
+export function systemRolePermissions(kind: OrganizationKind, key: string): readonly PermissionCode[] {
+  return SYSTEM_ROLES[kind].find((role) => role.key === key)?.permissions ?? [];
+}

@@ -1,0 +1,136 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DomainError } from '../errors';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Query parameters every list endpoint accepts. Module list DTOs extend it with their filters. */
+export class PageQueryDto {
+  /** Page size (1–100). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Swagger needs a concrete class per item type; `PageOf(MemberDto)` makes one. */
+export function PageOf<T>(item: new (...args: never[]) => T) {
+  class PageDto {
+    @ApiProperty({ type: item, isArray: true })
+    items: T[];
+
+    @ApiPropertyOptional({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' })
+    nextCursor: string | null;
+  }
+  Object.defineProperty(PageDto, 'name', { value: `${item.name.replace(/Dto$/, '')}PageDto` });
+  return PageDto;
+}
+
+export interface SortKey {
+  /** SQL expression of the sort column, e.g. `m.created_at`. */
+  column: string;
+  /** How a cursor value is read back: timestamps travel as ISO strings. */
+  kind: 'timestamp' | 'text' | 'number';
+}
+
+export interface SortSpec {
+  key: SortKey;
+  direction: 'ASC' | 'DESC';
+}
+
+/**
+ * Parses `?sort=createdAt` / `?sort=-createdAt` against the keys a list allows.
+ * Unknown keys are a 400 that names the allowed ones.
+ */
+export function parseSort(raw: string | undefined, allowed: Record<string, SortKey>, fallback: string): SortSpec {
+  const value = raw ?? fallback;
+  const direction = value.startsWith('-') ? 'DESC' : 'ASC';
+  const name = value.replace(/^[-+]/, '');
+  const key = allowed[name];
+  if (!key) throw DomainError.validation('sort', `must be one of ${Object.keys(allowed).join(', ')} (prefix - for descending)`);
+  return { key, direction };
+}
+
+interface CursorPayload {
+  v: string | number | null;
+  id: string;
+}
+
+const encodeCursor = (payload: CursorPayload) => Buffer.from(JSON.stringify(payload)).toString('base64url');
+
+function decodeCursor(cursor: string): CursorPayload {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
+    if (typeof parsed !== 'object' || parsed === null || typeof parsed.id !== 'string') throw new Error('shape');
+    return parsed;
+  } catch {
+    throw DomainError.validation('cursor', 'is not a valid cursor');
+  }
+}
+
+/**
+ * Keyset pagination over (sort column, id): stable under concurrent inserts and index friendly.
+ * The scope predicate must already be on the query builder, so paging happens after filtering.
+ */
+export async function paginate<E extends ObjectLiteral, T>(
+  qb: SelectQueryBuilder<E>,
+  options: {
+    query: PageQueryDto;
+    sort: SortSpec;
+    idColumn: string;
+    /** Reads the sort value of a row (entity) for the next cursor. */
+    sortValue: (row: E) => Date | string | number | null;
+    idValue: (row: E) => string;
+    map: (row: E) => T;
+  },
+): Promise<Page<T>> {
+  const limit = options.query.limit ?? DEFAULT_PAGE_SIZE;
+  const { key, direction } = options.sort;
+  const cmp = direction === 'ASC' ? '>' : '<';
+  if (options.query.cursor) {
+    const cursor = decodeCursor(options.query.cursor);
+    const cast = key.kind === 'timestamp' ? '::timestamptz' : key.kind === 'number' ? '::numeric' : '';
+    qb.andWhere(
+      new Brackets((w) => {
+        w.where(`${key.column} ${cmp} :__cursorValue${cast}`, { __cursorValue: cursor.v }).orWhere(
+          new Brackets((tie) =>
+            tie
+              .where(`${key.column} = :__cursorValue${cast}`)
+              .andWhere(`${options.idColumn} ${cmp} :__cursorId`, { __cursorId: cursor.id }),
+          ),
+        );
+      }),
+    );
+  }
+  const rows = await qb
+    .orderBy(key.column, direction)
+    .addOrderBy(options.idColumn, direction)
+    .limit(limit + 1)
+    .getMany();
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  let nextCursor: string | null = null;
+  if (hasMore && last) {
+    const value = options.sortValue(last);
+    nextCursor = encodeCursor({ v: value instanceof Date ? value.toISOString() : value, id: options.idValue(last) });
+  }
+  return { items: page.map(options.map), nextCursor };
+}

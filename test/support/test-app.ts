@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { Provider, Type } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { configureApp, createFastifyAdapter } from '../../src/app.factory';
+import { AppModule } from '../../src/app.module';
+import { ManualClock, Clock } from '../../src/platform/clock/clock';
+import { validateEnvironment } from '../../src/platform/config/config.schema';
+import { createDatabaseFromTemplate } from './database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: () => ReturnType<typeof request>;
+  db: DataSource;
+  clock: ManualClock;
+  get<T>(token: Type<T> | string | symbol): T;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  jobs?: boolean;
+  env?: Record<string, string>;
+  /** Replace providers that stand for things outside the system (a mail gateway, say). */
+  overrides?: { provide: Type<unknown> | string | symbol; useValue: unknown }[];
+  extraProviders?: Provider[];
+}
+
+/** Boots the real app on a fresh database copied from the migrated template. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  Object.assign(process.env, options.env ?? {});
+  const database = await createDatabaseFromTemplate();
+  const clock = new ManualClock(new Date());
+  let builder = Test.createTestingModule({
+    imports: [AppModule.forRoot({ databaseUrl: database.url, jobs: options.jobs ?? false })],
+  })
+    .overrideProvider(Clock)
+    .useValue(clock);
+  for (const override of options.overrides ?? []) {
+    builder = builder.overrideProvider(override.provide).useValue(override.useValue);
+  }
+  const moduleRef = await builder.compile();
+  const env = validateEnvironment(process.env);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(env), { logger: false });
+  await configureApp(app, env);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    db: app.get(DataSource),
+    clock,
+    get: <T>(token: Type<T> | string | symbol) => app.get<T>(token as Type<T>, { strict: false }),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
