@@ -84,11 +84,14 @@ export class CreateIdentityAndAccess1763900000000 implements MigrationInterface 
         user_id uuid NOT NULL REFERENCES users(id),
         unit_id uuid NOT NULL,
         invited_by uuid REFERENCES users(id),
+        role_id uuid,
+        scope varchar(8) CHECK (scope IN ('self', 'unit', 'subtree', 'org')),
         status varchar(16) NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'declined', 'revoked')),
         expires_at timestamptz NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         decided_at timestamptz,
-        FOREIGN KEY (org_id, unit_id) REFERENCES org_units (org_id, id)
+        FOREIGN KEY (org_id, unit_id) REFERENCES org_units (org_id, id),
+        CHECK ((role_id IS NULL) = (scope IS NULL))
       )`);
     await q.query(`CREATE UNIQUE INDEX org_invitations_pending_key ON org_invitations (org_id, user_id) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX org_invitations_user_idx ON org_invitations (user_id, status)`);
@@ -108,6 +111,9 @@ export class CreateIdentityAndAccess1763900000000 implements MigrationInterface 
       )`);
     await q.query(`CREATE UNIQUE INDEX roles_name_key ON roles (org_id, lower(name))`);
     await q.query(`CREATE UNIQUE INDEX roles_system_key ON roles (org_id, system_key) WHERE system_key IS NOT NULL`);
+    await q.query(
+      `ALTER TABLE org_invitations ADD FOREIGN KEY (org_id, role_id) REFERENCES roles (org_id, id) ON DELETE CASCADE`,
+    );
 
     await q.query(`
       CREATE TABLE api_keys (

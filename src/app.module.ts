@@ -12,6 +12,8 @@ import { JobsModule } from './platform/jobs/jobs.module';
 import { LoggingModule } from './platform/logging/logging.module';
 import { ClockModule } from './platform/clock/clock.module';
 import { CryptoModule } from './platform/crypto/crypto.module';
+import { NotificationsModule } from './platform/notifications/notifications.module';
+import { AuditModule } from './platform/audit/audit.module';
 import { FEATURE_MODULES } from './modules';
 import { AccessGuard } from './modules/access/access.guard';
 
@@ -54,6 +56,8 @@ export class AppModule {
           shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
         }),
         HealthModule,
+        NotificationsModule,
+        AuditModule,
         ...FEATURE_MODULES,
       ],
       providers: [

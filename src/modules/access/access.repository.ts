@@ -93,6 +93,20 @@ export class AccessRepository {
     };
   }
 
+  /** A member's grants, for describing them (no session involved). */
+  async loadMemberGrants(orgId: string, userId: string): Promise<ScopedGrant[]> {
+    const rows: GrantRow[] = await this.dataSource.query(
+      `SELECT true AS session_ok, o.kind AS org_kind, true AS member, ${GRANT_COLUMNS}
+       FROM access_grants g
+       JOIN organizations o ON o.id = g.org_id
+       JOIN org_units gu ON gu.id = g.unit_id
+       LEFT JOIN roles r ON r.id = g.role_id
+       WHERE g.org_id = $1 AND g.user_id = $2`,
+      [orgId, userId],
+    );
+    return rows[0]?.org_kind ? expandGrants(rows, rows[0].org_kind) : [];
+  }
+
   async loadForApiKey(apiKeyId: string, orgId: string): Promise<AccessSnapshot> {
     const rows: GrantRow[] = await this.dataSource.query(
       `SELECT true AS session_ok, o.kind AS org_kind, true AS member, ${GRANT_COLUMNS}

@@ -68,14 +68,14 @@ export function parseSort(raw: string | undefined, allowed: Record<string, SortK
   return { key, direction };
 }
 
-interface CursorPayload {
+export interface CursorPayload {
   v: string | number | null;
   id: string;
 }
 
-const encodeCursor = (payload: CursorPayload) => Buffer.from(JSON.stringify(payload)).toString('base64url');
+export const encodeCursor = (payload: CursorPayload) => Buffer.from(JSON.stringify(payload)).toString('base64url');
 
-function decodeCursor(cursor: string): CursorPayload {
+export function decodeCursor(cursor: string): CursorPayload {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
     if (typeof parsed !== 'object' || parsed === null || typeof parsed.id !== 'string') throw new Error('shape');

@@ -1,0 +1,94 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { PageQueryDto } from '../../platform/http/pagination';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateRoleDto {
+  @Transform(trim)
+  @IsString()
+  @Length(2, 64)
+  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  name: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  /** Permission codes from `GET /api/v1/permissions`. */
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  permissions: string[];
+}
+
+export class UpdateRoleDto {
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(2, 64)
+  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  permissions?: string[];
+}
+
+export class ListRolesQueryDto extends PageQueryDto {}
+
+export class RoleDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  description: string | null;
+
+  @ApiProperty({ description: 'System roles are seeded per organization kind and cannot be changed' })
+  system: boolean;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Stable key of a system role (owner, admin, …)' })
+  systemKey: string | null;
+
+  @ApiProperty({ type: String, isArray: true })
+  permissions: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class PermissionDto {
+  @ApiProperty({ example: 'members:read' })
+  code: string;
+
+  @ApiProperty({ example: 'organizations' })
+  module: string;
+
+  @ApiProperty()
+  description: string;
+
+  @ApiProperty({ description: 'Held only in the platform organization; acts across tenants' })
+  platform: boolean;
+}
+
+export class PermissionCatalogueDto {
+  @ApiProperty({ type: PermissionDto, isArray: true })
+  items: PermissionDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}

@@ -1,0 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { PageQueryDto } from '../../platform/http/pagination';
+import { Organization } from './organization.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateOrganizationDto {
+  /** Display name, 2–100 characters. */
+  @Transform(trim)
+  @IsString()
+  @Length(2, 100)
+  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  name: string;
+
+  /** `agency` (service provider) or `brand` (enterprise client). */
+  @IsIn(['agency', 'brand'])
+  kind: 'agency' | 'brand';
+}
+
+export class UpdateOrganizationDto {
+  @Transform(trim)
+  @IsString()
+  @Length(2, 100)
+  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  name: string;
+}
+
+export class ListOrganizationsQueryDto extends PageQueryDto {}
+
+export class OrganizationDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ enum: ['platform', 'agency', 'brand'] })
+  kind: string;
+
+  @ApiProperty({ enum: ['active', 'suspended'] })
+  status: string;
+
+  @ApiProperty({ format: 'uuid', description: 'Root unit of the organization tree' })
+  rootUnitId: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export const toOrganizationDto = (org: Organization, rootUnitId: string): OrganizationDto => ({
+  id: org.id,
+  name: org.name,
+  kind: org.kind,
+  status: org.status,
+  rootUnitId,
+  createdAt: org.createdAt.toISOString(),
+});
