@@ -1,11 +1,9 @@
-import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { Environment, validateEnvironment } from './platform/config/config.schema';
-import { sendProblem } from './platform/errors/problem-details.filter';
 import { requestIdFor } from './platform/http/request-id';
 import { createValidationPipe } from './platform/http/validation';
 import { setupOpenApi } from './platform/openapi/openapi';
@@ -52,12 +50,9 @@ export async function configureApp(app: NestFastifyApplication, env: Environment
   });
 
   const fastify = app.getHttpAdapter().getInstance();
-  const errorLogger = new NestLogger('Errors');
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  // Errors raised before Nest routing (body parsing, size limits) get the same problem+json shape.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, errorLogger));
 
   setupOpenApi(app);
 }

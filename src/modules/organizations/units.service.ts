@@ -111,7 +111,9 @@ export class UnitsService {
     this.assertManages(scope, newPath);
     await this.assertNameFree(manager, scope.orgId, parent.id, unit.name, unit.id);
     await manager.query(
-      `UPDATE org_units SET path = $3::ltree || subpath(path, nlevel($2::ltree)), updated_at = now()
+      `UPDATE org_units
+       SET path = CASE WHEN path = $2::ltree THEN $3::ltree ELSE $3::ltree || subpath(path, nlevel($2::ltree)) END,
+           updated_at = now()
        WHERE org_id = $1 AND path <@ $2::ltree`,
       [scope.orgId, unit.path, newPath],
     );

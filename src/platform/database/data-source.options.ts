@@ -24,7 +24,8 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed queries are rendered by the error filter; logging them here would print their parameters.
+    logging: false,
     extra: {
       max: settings.poolSize ?? 10,
       application_name: settings.applicationName ?? 'daiyun',

@@ -67,6 +67,10 @@ export function mapError(error: unknown): MappedError {
     if (status === HttpStatus.NOT_FOUND && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) {
       return expected(ErrorCode.RouteNotFound, 'No such route');
     }
+    // Nest's Fastify adapter reports an unparsable JSON body as a plain 400; give it its own code.
+    if (status === HttpStatus.BAD_REQUEST && /not valid JSON|Unexpected token|JSON at position/i.test(message)) {
+      return expected(ErrorCode.MalformedJson, 'The request body is not valid JSON');
+    }
     const code = STATUS_CODE[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.Unprocessable);
     return {
       problem: problem(status, code, status >= 500 ? 'Internal error' : message),
