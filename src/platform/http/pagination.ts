@@ -9,7 +9,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** Query parameters every list endpoint accepts. Module list DTOs extend it with their filters. */
 export class PageQueryDto {
-  /** Page size (1–100). */
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Page size' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -17,7 +17,7 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  /** Opaque cursor from the previous page's `nextCursor`. */
+  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's `nextCursor`" })
   @IsOptional()
   @IsString()
   @MaxLength(512)

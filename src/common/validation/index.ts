@@ -1,0 +1,5 @@
+export * from './credit-code';
+export * from './decorators';
+export * from './phone';
+export * from './resident-id';
+export * from './transforms';
