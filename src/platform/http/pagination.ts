@@ -104,15 +104,18 @@ export async function paginate<E extends ObjectLiteral, T>(
   const limit = options.query.limit ?? DEFAULT_PAGE_SIZE;
   const { key, direction } = options.sort;
   const cmp = direction === 'ASC' ? '>' : '<';
+  // Cursors carry JavaScript dates (milliseconds) while timestamptz keeps microseconds: compare and
+  // order on the millisecond value, or rows sharing a boundary millisecond would be skipped.
+  const column = key.kind === 'timestamp' ? `date_trunc('milliseconds', ${key.column})` : key.column;
   if (options.query.cursor) {
     const cursor = decodeCursor(options.query.cursor);
     const cast = key.kind === 'timestamp' ? '::timestamptz' : key.kind === 'number' ? '::numeric' : '';
     qb.andWhere(
       new Brackets((w) => {
-        w.where(`${key.column} ${cmp} :__cursorValue${cast}`, { __cursorValue: cursor.v }).orWhere(
+        w.where(`${column} ${cmp} :__cursorValue${cast}`, { __cursorValue: cursor.v }).orWhere(
           new Brackets((tie) =>
             tie
-              .where(`${key.column} = :__cursorValue${cast}`)
+              .where(`${column} = :__cursorValue${cast}`)
               .andWhere(`${options.idColumn} ${cmp} :__cursorId`, { __cursorId: cursor.id }),
           ),
         );
@@ -120,7 +123,7 @@ export async function paginate<E extends ObjectLiteral, T>(
     );
   }
   const rows = await qb
-    .orderBy(key.column, direction)
+    .orderBy(column, direction)
     .addOrderBy(options.idColumn, direction)
     .limit(limit + 1)
     .getMany();
