@@ -41,7 +41,9 @@ export class CreateIdentityAndAccess1763900000000 implements MigrationInterface 
         version integer NOT NULL DEFAULT 1
       )`);
     // Exactly one platform organization.
-    await q.query(`CREATE UNIQUE INDEX organizations_one_platform ON organizations (kind) WHERE kind = 'platform'`);
+    await q.query(
+      `CREATE UNIQUE INDEX organizations_one_platform ON organizations (kind) WHERE kind = 'platform'`,
+    );
 
     await q.query(`
       CREATE TABLE org_units (
@@ -59,7 +61,9 @@ export class CreateIdentityAndAccess1763900000000 implements MigrationInterface 
     await q.query(`CREATE INDEX org_units_path_gist ON org_units USING gist (path)`);
     await q.query(`CREATE INDEX org_units_org_idx ON org_units (org_id)`);
     await q.query(`CREATE UNIQUE INDEX org_units_root_key ON org_units (org_id) WHERE parent_id IS NULL`);
-    await q.query(`CREATE UNIQUE INDEX org_units_sibling_name_key ON org_units (org_id, parent_id, lower(name))`);
+    await q.query(
+      `CREATE UNIQUE INDEX org_units_sibling_name_key ON org_units (org_id, parent_id, lower(name))`,
+    );
 
     await q.query(`
       CREATE TABLE org_members (
@@ -93,7 +97,9 @@ export class CreateIdentityAndAccess1763900000000 implements MigrationInterface 
         FOREIGN KEY (org_id, unit_id) REFERENCES org_units (org_id, id),
         CHECK ((role_id IS NULL) = (scope IS NULL))
       )`);
-    await q.query(`CREATE UNIQUE INDEX org_invitations_pending_key ON org_invitations (org_id, user_id) WHERE status = 'pending'`);
+    await q.query(
+      `CREATE UNIQUE INDEX org_invitations_pending_key ON org_invitations (org_id, user_id) WHERE status = 'pending'`,
+    );
     await q.query(`CREATE INDEX org_invitations_user_idx ON org_invitations (user_id, status)`);
 
     await q.query(`
@@ -110,7 +116,9 @@ export class CreateIdentityAndAccess1763900000000 implements MigrationInterface 
         UNIQUE (org_id, id)
       )`);
     await q.query(`CREATE UNIQUE INDEX roles_name_key ON roles (org_id, lower(name))`);
-    await q.query(`CREATE UNIQUE INDEX roles_system_key ON roles (org_id, system_key) WHERE system_key IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX roles_system_key ON roles (org_id, system_key) WHERE system_key IS NOT NULL`,
+    );
     await q.query(
       `ALTER TABLE org_invitations ADD FOREIGN KEY (org_id, role_id) REFERENCES roles (org_id, id) ON DELETE CASCADE`,
     );

@@ -59,9 +59,13 @@ export async function configureApp(app: NestFastifyApplication, env: Environment
 
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const env = validateEnvironment(process.env);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), createFastifyAdapter(env), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(options),
+    createFastifyAdapter(env),
+    {
+      bufferLogs: true,
+    },
+  );
   await configureApp(app, env);
   return app;
 }

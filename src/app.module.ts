@@ -37,7 +37,11 @@ export class AppModule {
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
           useFactory: ({ env }: AppConfig) =>
-            buildDataSourceOptions({ url: options.databaseUrl, poolSize: env.DATABASE_POOL_SIZE, ssl: env.DATABASE_SSL }),
+            buildDataSourceOptions({
+              url: options.databaseUrl,
+              poolSize: env.DATABASE_POOL_SIZE,
+              ssl: env.DATABASE_SSL,
+            }),
         }),
         ThrottlerModule.forRootAsync({
           inject: [AppConfig],

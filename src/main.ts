@@ -11,7 +11,9 @@ async function migrate(url: string, logger: Logger): Promise<void> {
   const dataSource = await new DataSource(buildDataSourceOptions({ url, poolSize: 2 })).initialize();
   try {
     const applied = await runMigrationsLocked(dataSource);
-    logger.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
+    logger.log(
+      applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date',
+    );
   } finally {
     await dataSource.destroy();
   }

@@ -101,7 +101,9 @@ describe('access control', () => {
       .get(`/api/v1/orgs/${org.id}/members/${manager.id}/effective-permissions`)
       .set(owner.auth)
       .expect(200);
-    const membersRead = effective.body.permissions.find((p: { permission: string }) => p.permission === 'members:read');
+    const membersRead = effective.body.permissions.find(
+      (p: { permission: string }) => p.permission === 'members:read',
+    );
     expect(membersRead.allowed).toBe(true);
     expect(membersRead.sources).toEqual(
       expect.arrayContaining([
@@ -186,7 +188,11 @@ describe('access control', () => {
   });
 
   it('keeps the last owner: neither revocable nor removable', async () => {
-    const grants = await t.http().get(`/api/v1/orgs/${org.id}/members/${owner.id}/grants`).set(owner.auth).expect(200);
+    const grants = await t
+      .http()
+      .get(`/api/v1/orgs/${org.id}/members/${owner.id}/grants`)
+      .set(owner.auth)
+      .expect(200);
     const ownerGrant = grants.body.items.find((g: { roleId: string }) => g.roleId === org.roles.owner);
     const revoke = await t
       .http()
@@ -212,12 +218,19 @@ describe('access control', () => {
     expect(visible).not.toContain(inB.id);
     expect(visible).not.toContain(owner.id);
     await t.http().get(`/api/v1/orgs/${otherOrg.id}/members`).set(key).expect(404);
-    await t.http().post(`/api/v1/orgs/${org.id}/units`).set(key).send({ name: 'X', parentId: unitA }).expect(403);
+    await t
+      .http()
+      .post(`/api/v1/orgs/${org.id}/units`)
+      .set(key)
+      .send({ name: 'X', parentId: unitA })
+      .expect(403);
     await t.http().get('/api/v1/orgs').set(key).expect(403);
 
     const listed = await t.http().get(`/api/v1/orgs/${org.id}/api-keys`).set(owner.auth).expect(200);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
-    const [stored] = await t.db.query('SELECT secret_hash, last_used_at FROM api_keys WHERE id = $1', [created.body.id]);
+    const [stored] = await t.db.query('SELECT secret_hash, last_used_at FROM api_keys WHERE id = $1', [
+      created.body.id,
+    ]);
     expect(stored.secret_hash).not.toContain(created.body.key);
     expect(stored.last_used_at).not.toBeNull();
 
@@ -255,8 +268,14 @@ describe('access control', () => {
       .set(owner.auth)
       .send({ name: 'Bad', permissions: ['members:read', 'rocket:launch'] })
       .expect(422);
-    expect(res.body.errors).toEqual([{ field: 'permissions.1', message: 'unknown permission code rocket:launch' }]);
-    const system = await t.http().delete(`/api/v1/orgs/${org.id}/roles/${org.roles.viewer}`).set(owner.auth).expect(422);
+    expect(res.body.errors).toEqual([
+      { field: 'permissions.1', message: 'unknown permission code rocket:launch' },
+    ]);
+    const system = await t
+      .http()
+      .delete(`/api/v1/orgs/${org.id}/roles/${org.roles.viewer}`)
+      .set(owner.auth)
+      .expect(422);
     expect(system.body.code).toBe('unprocessable');
   });
 });

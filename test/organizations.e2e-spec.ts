@@ -19,13 +19,20 @@ describe('organizations, units and members', () => {
 
   it('creates an organization with its root unit, system roles and the creator as owner', async () => {
     const mine = await t.http().get('/api/v1/orgs').set(owner.auth).expect(200);
-    expect(mine.body.items).toEqual([expect.objectContaining({ id: org.id, kind: 'brand', rootUnitId: org.rootUnitId })]);
+    expect(mine.body.items).toEqual([
+      expect.objectContaining({ id: org.id, kind: 'brand', rootUnitId: org.rootUnitId }),
+    ]);
     expect(Object.keys(org.roles).sort()).toEqual(
       ['admin', 'analyst', 'operator', 'owner', 'reviewer', 'service_agent', 'viewer'].sort(),
     );
     const other = await makeUser(t);
     expect((await t.http().get('/api/v1/orgs').set(other.auth).expect(200)).body.items).toEqual([]);
-    const bad = await t.http().post('/api/v1/orgs').set(owner.auth).send({ name: 'X', kind: 'platform' }).expect(400);
+    const bad = await t
+      .http()
+      .post('/api/v1/orgs')
+      .set(owner.auth)
+      .send({ name: 'X', kind: 'platform' })
+      .expect(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['kind', 'name']);
   });
 
@@ -74,7 +81,11 @@ describe('organizations, units and members', () => {
     const member = await makeUser(t);
     await addMember(t, owner, org, member, child);
 
-    const refused = await t.http().delete(`/api/v1/orgs/${org.id}/units/${doomed}`).set(owner.auth).expect(409);
+    const refused = await t
+      .http()
+      .delete(`/api/v1/orgs/${org.id}/units/${doomed}`)
+      .set(owner.auth)
+      .expect(409);
     expect(refused.body).toMatchObject({ code: 'reference_in_use', subUnits: 1 });
 
     await t
@@ -119,15 +130,19 @@ describe('organizations, units and members', () => {
       .http()
       .post(`/api/v1/orgs/${org.id}/api-keys`)
       .set(invitee.auth)
-      .send({ name: 'Made by invitee', grants: [{ roleId: org.roles.viewer, unitId: org.rootUnitId, scope: 'org' }] })
+      .send({
+        name: 'Made by invitee',
+        grants: [{ roleId: org.roles.viewer, unitId: org.rootUnitId, scope: 'org' }],
+      })
       .expect(201);
     await t.http().delete(`/api/v1/orgs/${org.id}/members/${invitee.id}`).set(owner.auth).expect(204);
 
     await t.http().get(`/api/v1/orgs/${org.id}`).set(invitee.auth).expect(404);
     await t.http().get(`/api/v1/orgs/${org.id}/units`).set({ 'X-API-Key': key.body.key }).expect(401);
-    const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM access_grants WHERE user_id = $1', [
-      invitee.id,
-    ]);
+    const [{ count }] = await t.db.query(
+      'SELECT count(*)::int AS count FROM access_grants WHERE user_id = $1',
+      [invitee.id],
+    );
     expect(count).toBe(0);
   });
 
@@ -141,7 +156,11 @@ describe('organizations, units and members', () => {
       .set(owner.auth)
       .expect(200);
     expect(second.body.items[0].userId).not.toBe(first.body.items[0].userId);
-    const tooMany = await t.http().get(`/api/v1/orgs/${org.id}/members?limit=1000`).set(owner.auth).expect(400);
+    const tooMany = await t
+      .http()
+      .get(`/api/v1/orgs/${org.id}/members?limit=1000`)
+      .set(owner.auth)
+      .expect(400);
     expect(tooMany.body.errors[0].field).toBe('limit');
     await t.http().get(`/api/v1/orgs/${org.id}/members?cursor=garbage`).set(owner.auth).expect(400);
   });
@@ -167,7 +186,10 @@ describe('organizations, units and members', () => {
         .send({ name: 'Acme', kind: 'agency', isAdmin: true })
         .expect(400);
       expect(res.headers['content-type']).toMatch(PROBLEM);
-      expect(res.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'isAdmin', message: 'unknown field' }] });
+      expect(res.body).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ field: 'isAdmin', message: 'unknown field' }],
+      });
     });
 
     it('a non-UUID id → 400', async () => {
@@ -190,7 +212,12 @@ describe('organizations, units and members', () => {
     });
 
     it('a unique-constraint clash → 409 duplicate', async () => {
-      await t.http().post(`/api/v1/orgs/${org.id}/roles`).set(owner.auth).send({ name: 'Editors', permissions: [] }).expect(201);
+      await t
+        .http()
+        .post(`/api/v1/orgs/${org.id}/roles`)
+        .set(owner.auth)
+        .send({ name: 'Editors', permissions: [] })
+        .expect(201);
       const res = await t
         .http()
         .post(`/api/v1/orgs/${org.id}/roles`)
@@ -214,7 +241,11 @@ describe('organizations, units and members', () => {
         .set(owner.auth)
         .send({ roleId: role.body.id, unitId: org.rootUnitId, scope: 'unit' })
         .expect(201);
-      const res = await t.http().delete(`/api/v1/orgs/${org.id}/roles/${role.body.id}`).set(owner.auth).expect(409);
+      const res = await t
+        .http()
+        .delete(`/api/v1/orgs/${org.id}/roles/${role.body.id}`)
+        .set(owner.auth)
+        .expect(409);
       expect(res.headers['content-type']).toMatch(PROBLEM);
       expect(res.body.code).toBe('reference_in_use');
     });

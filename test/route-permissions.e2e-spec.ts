@@ -18,7 +18,9 @@ describe('route permissions', () => {
     const table: string[] = [];
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item as Record<string, { 'x-permission'?: string }>)) {
-        table.push(`${method.toUpperCase().padEnd(6)} ${path} → ${operation['x-permission'] ?? 'UNDECLARED'}`);
+        table.push(
+          `${method.toUpperCase().padEnd(6)} ${path} → ${operation['x-permission'] ?? 'UNDECLARED'}`,
+        );
       }
     }
     table.sort();

@@ -34,7 +34,10 @@ export async function makeUser(t: TestApp, overrides: { username?: string } = {}
 }
 
 /** Opens a session for a user and signs an access token for it, as login would. */
-export async function signIn(t: TestApp, userId: string): Promise<Pick<TestUser, 'token' | 'sessionId' | 'auth'>> {
+export async function signIn(
+  t: TestApp,
+  userId: string,
+): Promise<Pick<TestUser, 'token' | 'sessionId' | 'auth'>> {
   const sessionId = randomUUID();
   const now = t.clock.now();
   await t.db.query(`INSERT INTO auth_sessions (id, user_id, expires_at) VALUES ($1, $2, $3)`, [

@@ -19,7 +19,8 @@ export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.TEST_DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!serverUrl || !(await canConnect(serverUrl))) {
-    if (serverUrl) console.warn(`\nTEST_DATABASE_URL is not reachable; using the embedded PostgreSQL instead`);
+    if (serverUrl)
+      console.warn(`\nTEST_DATABASE_URL is not reachable; using the embedded PostgreSQL instead`);
     const embedded = await startEmbeddedDatabase({
       dataDir: process.env.TEST_EMBEDDED_PG_DATA_DIR ?? '.data/test-postgres',
       port: EMBEDDED_TEST_PORT,
@@ -33,11 +34,19 @@ export default async function globalSetup(): Promise<void> {
   const templateUrl = withDatabase(serverUrl, `${prefix}_tpl`);
   await adminQuery(serverUrl, `CREATE DATABASE "${prefix}_tpl"`);
 
-  const dataSource = await new DataSource(buildDataSourceOptions({ url: templateUrl, poolSize: 2 })).initialize();
+  const dataSource = await new DataSource(
+    buildDataSourceOptions({ url: templateUrl, poolSize: 2 }),
+  ).initialize();
   await runMigrationsLocked(dataSource);
   await dataSource.destroy();
 
-  const boss = new PgBoss({ connectionString: templateUrl, schema: 'pgboss', max: 1, supervise: false, schedule: false });
+  const boss = new PgBoss({
+    connectionString: templateUrl,
+    schema: 'pgboss',
+    max: 1,
+    supervise: false,
+    schedule: false,
+  });
   await boss.start();
   await boss.stop({ graceful: false, wait: true });
 

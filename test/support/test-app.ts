@@ -42,7 +42,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }
   const moduleRef = await builder.compile();
   const env = validateEnvironment(process.env);
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(env), { logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(env), {
+    logger: false,
+  });
   await configureApp(app, env);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -3,3 +3,4 @@ export * from './decorators';
 export * from './phone';
 export * from './resident-id';
 export * from './transforms';
+export * from './plain-text';

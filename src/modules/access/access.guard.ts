@@ -39,7 +39,9 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
       context.getClass(),
     ]);
     if (!policy) {
-      this.logger.error(`Route ${context.getClass().name}.${context.getHandler().name} declares no access policy`);
+      this.logger.error(
+        `Route ${context.getClass().name}.${context.getHandler().name} declares no access policy`,
+      );
       throw new DomainError(ErrorCode.Forbidden, 'This route is not available');
     }
     if (policy.kind === 'public') return true;
@@ -51,11 +53,17 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
 
     if (policy.kind === 'signed-in') {
       if (principal.kind === 'api_key') {
-        if (!policy.allowApiKey) throw new DomainError(ErrorCode.PermissionDenied, 'API keys cannot use this endpoint');
+        if (!policy.allowApiKey)
+          throw new DomainError(ErrorCode.PermissionDenied, 'API keys cannot use this endpoint');
         request[ACCESS_CONTEXT] = { actor: this.actor(request, principal, null, null, []) };
         return true;
       }
-      const snapshot = await this.access.loadForUser(principal.userId, principal.sessionId, null, this.clock.now());
+      const snapshot = await this.access.loadForUser(
+        principal.userId,
+        principal.sessionId,
+        null,
+        this.clock.now(),
+      );
       if (!snapshot.principalValid) throw this.unauthenticated();
       request[ACCESS_CONTEXT] = { actor: this.actor(request, principal, null, null, []) };
       return true;

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DataScopeKind, ScopedGrant } from './actor';
-import { isPermissionCode, OrganizationKind, PermissionCode, systemRolePermissions } from './permission-catalogue';
+import {
+  isPermissionCode,
+  OrganizationKind,
+  PermissionCode,
+  systemRolePermissions,
+} from './permission-catalogue';
 
 interface GrantRow {
   session_ok: boolean;
@@ -67,7 +72,12 @@ const GRANT_COLUMNS = `
 export class AccessRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async loadForUser(userId: string, sessionId: string, orgId: string | null, now: Date): Promise<AccessSnapshot> {
+  async loadForUser(
+    userId: string,
+    sessionId: string,
+    orgId: string | null,
+    now: Date,
+  ): Promise<AccessSnapshot> {
     const rows: GrantRow[] = await this.dataSource.query(
       `SELECT
          EXISTS (SELECT 1 FROM auth_sessions s JOIN users u ON u.id = s.user_id

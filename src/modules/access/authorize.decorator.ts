@@ -60,7 +60,7 @@ export function Public() {
 }
 
 const contextOf = (ctx: ExecutionContext): AccessContext | undefined =>
-  (ctx.switchToHttp().getRequest<Record<symbol, AccessContext | undefined>>())[ACCESS_CONTEXT];
+  ctx.switchToHttp().getRequest<Record<symbol, AccessContext | undefined>>()[ACCESS_CONTEXT];
 
 /** The caller, as the AccessGuard established it. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {

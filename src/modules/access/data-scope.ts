@@ -22,7 +22,10 @@ const covers = (grant: ScopedGrant, row: ScopedRow, userId: string | null): bool
     case 'org':
       return true;
     case 'subtree':
-      return row.unitPath !== null && (row.unitPath === grant.unitPath || row.unitPath.startsWith(`${grant.unitPath}.`));
+      return (
+        row.unitPath !== null &&
+        (row.unitPath === grant.unitPath || row.unitPath.startsWith(`${grant.unitPath}.`))
+      );
     case 'unit':
       return row.unitPath !== null && row.unitPath === grant.unitPath;
     case 'self':
@@ -64,7 +67,8 @@ export class DataScope {
   /** Decision for one row, in memory (the row's unit path is needed). */
   permits(row: ScopedRow): boolean {
     return (
-      this.allows.some((g) => covers(g, row, this.userId)) && !this.denies.some((g) => covers(g, row, this.userId))
+      this.allows.some((g) => covers(g, row, this.userId)) &&
+      !this.denies.some((g) => covers(g, row, this.userId))
     );
   }
 

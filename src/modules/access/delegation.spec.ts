@@ -25,16 +25,23 @@ describe('delegation', () => {
   });
 
   it('does not let a path prefix pass for an ancestor', () => {
-    expect(areaCovers({ scope: 'subtree', unitPath: 'root.a' }, { scope: 'unit', unitPath: 'root.ab' })).toBe(false);
+    expect(areaCovers({ scope: 'subtree', unitPath: 'root.a' }, { scope: 'unit', unitPath: 'root.ab' })).toBe(
+      false,
+    );
   });
 
   it('refuses when a deny touches any part of the target area', () => {
-    const holder = [grant({ scope: 'org', unitPath: 'root' }), grant({ effect: 'deny', unitPath: 'root.a.x', scope: 'unit' })];
+    const holder = [
+      grant({ scope: 'org', unitPath: 'root' }),
+      grant({ effect: 'deny', unitPath: 'root.a.x', scope: 'unit' }),
+    ];
     expect(canDelegate(holder, 'members:read', { scope: 'subtree', unitPath: 'root.a' })).toBe(false);
     expect(canDelegate(holder, 'members:read', { scope: 'unit', unitPath: 'root.b' })).toBe(true);
   });
 
   it('never lets a self scope be delegated', () => {
-    expect(canDelegate([grant({ scope: 'self' })], 'members:read', { scope: 'self', unitPath: 'root.a' })).toBe(false);
+    expect(
+      canDelegate([grant({ scope: 'self' })], 'members:read', { scope: 'self', unitPath: 'root.a' }),
+    ).toBe(false);
   });
 });

@@ -15,7 +15,10 @@ export class GrantsController {
 
   @Get('grants')
   @Authorize({ permission: 'grants:read' })
-  @ApiOperation({ operationId: 'listMemberGrants', summary: "A member's grants (member within the caller's scope)" })
+  @ApiOperation({
+    operationId: 'listMemberGrants',
+    summary: "A member's grants (member within the caller's scope)",
+  })
   @ApiProblems(400)
   listMemberGrants(
     @Scope() scope: DataScope,

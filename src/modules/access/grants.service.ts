@@ -74,7 +74,12 @@ export class GrantsService {
     return { items: rows.map(toGrantDto), nextCursor: null };
   }
 
-  async addMemberGrant(actor: Actor, scope: DataScope, userId: string, dto: CreateGrantDto): Promise<GrantDto> {
+  async addMemberGrant(
+    actor: Actor,
+    scope: DataScope,
+    userId: string,
+    dto: CreateGrantDto,
+  ): Promise<GrantDto> {
     return this.dataSource.transaction(async (manager) => {
       await this.memberInScope(manager, scope, userId);
       const grant = await this.grant(manager, actor, { userId }, dto);
@@ -87,8 +92,11 @@ export class GrantsService {
     await this.dataSource.transaction(async (manager) => {
       await this.lockOrganization(manager, scope.orgId);
       await this.memberInScope(manager, scope, userId);
-      const rows: (GrantRow & { unit_path: string; system_key: string | null; role_permissions: string[] | null })[] =
-        await manager.query(
+      const rows: (GrantRow & {
+        unit_path: string;
+        system_key: string | null;
+        role_permissions: string[] | null;
+      })[] = await manager.query(
         `SELECT g.*, u.path::text AS unit_path, r.system_key, r.permissions AS role_permissions FROM access_grants g
          JOIN org_units u ON u.id = g.unit_id LEFT JOIN roles r ON r.id = g.role_id
          WHERE g.id = $1 AND g.org_id = $2 AND g.user_id = $3`,
@@ -101,7 +109,8 @@ export class GrantsService {
         scope: row.scope,
         unitPath: row.unit_path,
       });
-      if (row.system_key === 'owner' && row.scope === 'org') await this.assertAnotherOwner(manager, scope.orgId, userId);
+      if (row.system_key === 'owner' && row.scope === 'org')
+        await this.assertAnotherOwner(manager, scope.orgId, userId);
       await manager.delete(AccessGrant, { id: grantId, orgId: scope.orgId });
       await this.notifyChange(manager, scope.orgId, userId, 'A permission of yours was revoked', grantId);
     });
@@ -146,7 +155,12 @@ export class GrantsService {
    * Creates one grant after checking the granter may delegate it. Shared by member grants, invitations
    * and API keys so the rule cannot drift between them. Runs inside the caller's transaction.
    */
-  async grant(manager: EntityManager, actor: Actor, holder: GrantHolder, dto: CreateGrantDto): Promise<GrantDto> {
+  async grant(
+    manager: EntityManager,
+    actor: Actor,
+    holder: GrantHolder,
+    dto: CreateGrantDto,
+  ): Promise<GrantDto> {
     const orgId = actor.orgId!;
     const unitRows: { path: string }[] = await manager.query(
       'SELECT path::text AS path FROM org_units WHERE id = $1 AND org_id = $2',
@@ -167,7 +181,10 @@ export class GrantsService {
         : role.permissions.filter(isPermissionCode);
     } else {
       const permission = dto.permission ?? '';
-      if (!isPermissionCode(permission) || (actor.orgKind !== 'platform' && isPlatformPermission(permission))) {
+      if (
+        !isPermissionCode(permission) ||
+        (actor.orgKind !== 'platform' && isPlatformPermission(permission))
+      ) {
         throw new DomainError(ErrorCode.Unprocessable, 'Unknown permission code', {
           errors: [{ field: 'permission', message: `unknown permission code ${permission}` }],
         });
@@ -216,7 +233,8 @@ export class GrantsService {
        WHERE g.org_id = $1 AND g.scope = 'org' AND g.user_id <> $2`,
       [orgId, userId],
     );
-    if (count === 0) throw new DomainError(ErrorCode.LastOwner, 'The organization must keep at least one owner');
+    if (count === 0)
+      throw new DomainError(ErrorCode.LastOwner, 'The organization must keep at least one owner');
   }
 
   async notifyChange(manager: EntityManager, orgId: string, userId: string, title: string, grantId: string) {
@@ -230,12 +248,20 @@ export class GrantsService {
     });
   }
 
-  private assertDelegable(actor: Actor, codes: readonly PermissionCode[], target: { scope: DataScopeKind; unitPath: string }) {
+  private assertDelegable(
+    actor: Actor,
+    codes: readonly PermissionCode[],
+    target: { scope: DataScopeKind; unitPath: string },
+  ) {
     const missing = codes.filter((code) => !canDelegate(actor.grants, code, target));
     if (missing.length > 0) {
-      throw new DomainError(ErrorCode.GrantEscalation, 'You cannot grant permissions or scopes beyond your own', {
-        extensions: { permissions: missing },
-      });
+      throw new DomainError(
+        ErrorCode.GrantEscalation,
+        'You cannot grant permissions or scopes beyond your own',
+        {
+          extensions: { permissions: missing },
+        },
+      );
     }
   }
 
@@ -256,6 +282,7 @@ export class GrantsService {
        WHERE m.org_id = $1 AND m.user_id = $2 AND m.status = 'active'`,
       [scope.orgId, userId],
     );
-    if (!rows[0] || !scope.permits({ unitPath: rows[0].path, ownerId: userId })) throw DomainError.notFound('Member');
+    if (!rows[0] || !scope.permits({ unitPath: rows[0].path, ownerId: userId }))
+      throw DomainError.notFound('Member');
   }
 }

@@ -4,8 +4,14 @@
  * tenants and are only ever held in the platform organization.
  */
 export const PERMISSIONS = {
-  'org:read': { module: 'organizations', description: 'View the organization and its enterprise information' },
-  'org:manage': { module: 'organizations', description: 'Rename the organization and edit its enterprise information' },
+  'org:read': {
+    module: 'organizations',
+    description: 'View the organization and its enterprise information',
+  },
+  'org:manage': {
+    module: 'organizations',
+    description: 'Rename the organization and edit its enterprise information',
+  },
   'units:read': { module: 'organizations', description: 'View the unit tree' },
   'units:manage': { module: 'organizations', description: 'Create, rename, move and delete units' },
   'members:read': { module: 'organizations', description: 'List members and their units' },
@@ -17,7 +23,10 @@ export const PERMISSIONS = {
   'api-keys:read': { module: 'access', description: 'List API keys for partner systems' },
   'api-keys:manage': { module: 'access', description: 'Create and revoke API keys' },
   'operation-logs:read': { module: 'audit', description: "Read the organization's operation log" },
-  'platform:verifications:read': { module: 'platform', description: 'List real-name and enterprise verifications' },
+  'platform:verifications:read': {
+    module: 'platform',
+    description: 'List real-name and enterprise verifications',
+  },
   'platform:verifications:decide': { module: 'platform', description: 'Approve or reject verifications' },
   'platform:orgs:read': { module: 'platform', description: 'View any organization' },
 } as const satisfies Record<string, { module: string; description: string }>;
@@ -32,7 +41,8 @@ export const isPlatformPermission = (code: PermissionCode) => code.startsWith('p
 
 export type OrganizationKind = 'platform' | 'agency' | 'brand';
 
-export type SystemRoleKey = 'owner' | 'admin' | 'operator' | 'reviewer' | 'analyst' | 'service_agent' | 'viewer';
+export type SystemRoleKey =
+  'owner' | 'admin' | 'operator' | 'reviewer' | 'analyst' | 'service_agent' | 'viewer';
 
 export interface SystemRoleDefinition {
   key: SystemRoleKey;
@@ -53,8 +63,18 @@ const TENANT_ROLES: SystemRoleDefinition[] = [
     description: 'Manages the organization, its people and access',
     permissions: tenantCodes,
   },
-  { key: 'operator', name: 'Operator', description: 'Operates accounts and content day to day', permissions: readCodes },
-  { key: 'reviewer', name: 'Reviewer', description: 'Reviews content before it shows', permissions: readCodes },
+  {
+    key: 'operator',
+    name: 'Operator',
+    description: 'Operates accounts and content day to day',
+    permissions: readCodes,
+  },
+  {
+    key: 'reviewer',
+    name: 'Reviewer',
+    description: 'Reviews content before it shows',
+    permissions: readCodes,
+  },
   {
     key: 'analyst',
     name: 'Analyst',

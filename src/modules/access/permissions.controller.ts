@@ -20,7 +20,10 @@ export class PermissionsController {
   /** The catalogue is product documentation, not tenant data, so it is public. */
   @Get()
   @Public()
-  @ApiOperation({ operationId: 'listPermissions', summary: 'Every permission code with its module and meaning' })
+  @ApiOperation({
+    operationId: 'listPermissions',
+    summary: 'Every permission code with its module and meaning',
+  })
   listPermissions(): PermissionCatalogueDto {
     return CATALOGUE;
   }

@@ -1,6 +1,7 @@
+import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../platform/http/pagination';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -9,7 +10,7 @@ export class CreateRoleDto {
   @Transform(trim)
   @IsString()
   @Length(2, 64)
-  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  @HasNoControlCharacters()
   name: string;
 
   @IsOptional()
@@ -30,7 +31,7 @@ export class UpdateRoleDto {
   @Transform(trim)
   @IsString()
   @Length(2, 64)
-  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  @HasNoControlCharacters()
   name?: string;
 
   @IsOptional()

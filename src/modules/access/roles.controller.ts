@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { etagOf } from '../../platform/http/etag';
@@ -33,10 +45,15 @@ export class RolesController {
   @ApiOperation({
     operationId: 'createRole',
     summary: 'Create a custom role',
-    description: 'Unknown permission codes are refused (422). You can only include permissions you hold org-wide.',
+    description:
+      'Unknown permission codes are refused (422). You can only include permissions you hold org-wide.',
   })
   @ApiProblems(400, 409, 422)
-  createRole(@CurrentActor() actor: Actor, @Scope() scope: DataScope, @Body() dto: CreateRoleDto): Promise<RoleDto> {
+  createRole(
+    @CurrentActor() actor: Actor,
+    @Scope() scope: DataScope,
+    @Body() dto: CreateRoleDto,
+  ): Promise<RoleDto> {
     return this.roles.createRole(actor, scope, dto);
   }
 
@@ -63,7 +80,10 @@ export class RolesController {
   @Authorize({ permission: 'roles:manage' })
   @ApiOperation({ operationId: 'deleteRole', summary: 'Delete a custom role that nobody holds' })
   @ApiProblems(400, 409, 422)
-  async deleteRole(@Scope() scope: DataScope, @Param('roleId', uuidParam('roleId')) roleId: string): Promise<void> {
+  async deleteRole(
+    @Scope() scope: DataScope,
+    @Param('roleId', uuidParam('roleId')) roleId: string,
+  ): Promise<void> {
     await this.roles.deleteRole(scope, roleId);
   }
 }

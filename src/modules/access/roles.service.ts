@@ -110,22 +110,35 @@ export class RolesService {
       .where('r.id = :roleId AND r.org_id = :orgId', { roleId, orgId })
       .getOne();
     if (!role) throw DomainError.notFound('Role');
-    if (role.systemKey) throw new DomainError(ErrorCode.Unprocessable, 'System roles cannot be changed or deleted');
+    if (role.systemKey)
+      throw new DomainError(ErrorCode.Unprocessable, 'System roles cannot be changed or deleted');
     return role;
   }
 
   private validatePermissions(actor: Actor, codes: string[]): PermissionCode[] {
     const errors = codes
       .map((code, index) => ({ code, index }))
-      .filter(({ code }) => !isPermissionCode(code) || (actor.orgKind !== 'platform' && isPlatformPermission(code)))
-      .map(({ code, index }) => ({ field: `permissions.${index}`, message: `unknown permission code ${code}` }));
-    if (errors.length > 0) throw new DomainError(ErrorCode.Unprocessable, 'Unknown permission codes', { errors });
+      .filter(
+        ({ code }) => !isPermissionCode(code) || (actor.orgKind !== 'platform' && isPlatformPermission(code)),
+      )
+      .map(({ code, index }) => ({
+        field: `permissions.${index}`,
+        message: `unknown permission code ${code}`,
+      }));
+    if (errors.length > 0)
+      throw new DomainError(ErrorCode.Unprocessable, 'Unknown permission codes', { errors });
     const valid = codes as PermissionCode[];
-    const notHeld = valid.filter((code) => !new DataScope(actor.orgId!, code, actor.userId, actor.grants).coversOrganization);
+    const notHeld = valid.filter(
+      (code) => !new DataScope(actor.orgId!, code, actor.userId, actor.grants).coversOrganization,
+    );
     if (notHeld.length > 0) {
-      throw new DomainError(ErrorCode.GrantEscalation, 'You can only put permissions you hold organization-wide in a role', {
-        extensions: { permissions: notHeld },
-      });
+      throw new DomainError(
+        ErrorCode.GrantEscalation,
+        'You can only put permissions you hold organization-wide in a role',
+        {
+          extensions: { permissions: notHeld },
+        },
+      );
     }
     return valid;
   }

@@ -18,7 +18,10 @@ export class ApiKeysController {
 
   @Get()
   @Authorize({ permission: 'api-keys:read' })
-  @ApiOperation({ operationId: 'listApiKeys', summary: 'API keys of the organization (never the keys themselves)' })
+  @ApiOperation({
+    operationId: 'listApiKeys',
+    summary: 'API keys of the organization (never the keys themselves)',
+  })
   @ApiOkResponse({ type: ApiKeyPageDto })
   @ApiProblems(400)
   listApiKeys(@Scope() scope: DataScope, @Query() query: ListApiKeysQueryDto) {
@@ -47,7 +50,10 @@ export class ApiKeysController {
   @Authorize({ permission: 'api-keys:manage' })
   @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke an API key; it fails from the next request' })
   @ApiProblems(400)
-  async revokeApiKey(@Scope() scope: DataScope, @Param('keyId', uuidParam('keyId')) keyId: string): Promise<void> {
+  async revokeApiKey(
+    @Scope() scope: DataScope,
+    @Param('keyId', uuidParam('keyId')) keyId: string,
+  ): Promise<void> {
     await this.apiKeys.revokeApiKey(scope, keyId);
   }
 }

@@ -68,13 +68,17 @@ export class ApiKeysService {
         }),
       );
       const grants = [];
-      for (const grant of dto.grants) grants.push(await this.grants.grant(manager, actor, { apiKeyId: key.id }, grant));
+      for (const grant of dto.grants)
+        grants.push(await this.grants.grant(manager, actor, { apiKeyId: key.id }, grant));
       return { ...toApiKeyDto(key), key: secret, grants };
     });
   }
 
   async revokeApiKey(scope: DataScope, keyId: string): Promise<void> {
-    const qb = this.dataSource.getRepository(ApiKey).createQueryBuilder('k').where('k.id = :keyId', { keyId });
+    const qb = this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder('k')
+      .where('k.id = :keyId', { keyId });
     scope.apply(qb, { org: 'k.org_id', owner: 'k.created_by' });
     const key = await qb.getOne();
     if (!key) throw DomainError.notFound('API key');

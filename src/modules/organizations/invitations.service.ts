@@ -54,7 +54,11 @@ export class InvitationsService {
     return this.decide(actor, invitationId, 'declined');
   }
 
-  private async decide(actor: Actor, invitationId: string, status: 'accepted' | 'declined'): Promise<InvitationDto> {
+  private async decide(
+    actor: Actor,
+    invitationId: string,
+    status: 'accepted' | 'declined',
+  ): Promise<InvitationDto> {
     return this.dataSource.transaction(async (manager) => {
       const invitation = await manager
         .getRepository(OrgInvitation)
@@ -93,7 +97,9 @@ export class InvitationsService {
           });
         }
       }
-      const [{ name }] = await manager.query('SELECT name FROM organizations WHERE id = $1', [invitation.orgId]);
+      const [{ name }] = await manager.query('SELECT name FROM organizations WHERE id = $1', [
+        invitation.orgId,
+      ]);
       return toInvitationDto(invitation, name);
     });
   }

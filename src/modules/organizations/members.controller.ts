@@ -6,7 +6,13 @@ import { uuidParam } from '../../platform/http/validation';
 import { Actor } from '../access/actor';
 import { Authorize, CurrentActor, Scope, SignedIn } from '../access/authorize.decorator';
 import { DataScope } from '../access/data-scope';
-import { InvitationDto, InviteMemberDto, ListMembersQueryDto, MemberDto, UpdateMemberDto } from './member.dto';
+import {
+  InvitationDto,
+  InviteMemberDto,
+  ListMembersQueryDto,
+  MemberDto,
+  UpdateMemberDto,
+} from './member.dto';
 import { InvitationsService } from './invitations.service';
 import { MembersService } from './members.service';
 
@@ -48,7 +54,7 @@ export class MembersController {
 
   @Patch(':userId')
   @Authorize({ permission: 'members:manage' })
-  @ApiOperation({ operationId: 'updateMember', summary: "Move a member to another primary unit" })
+  @ApiOperation({ operationId: 'updateMember', summary: 'Move a member to another primary unit' })
   @ApiProblems(400, 422)
   updateMember(
     @Scope() scope: DataScope,

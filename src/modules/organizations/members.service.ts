@@ -11,7 +11,13 @@ import { GrantsService } from '../access/grants.service';
 import { RolesService } from '../access/roles.service';
 import { isPermissionCode, systemRolePermissions } from '../access/permission-catalogue';
 import { ApiKeysService } from '../api-keys/api-keys.service';
-import { InvitationDto, InviteMemberDto, ListMembersQueryDto, MemberDto, UpdateMemberDto } from './member.dto';
+import {
+  InvitationDto,
+  InviteMemberDto,
+  ListMembersQueryDto,
+  MemberDto,
+  UpdateMemberDto,
+} from './member.dto';
 import { OrgInvitation } from './org-invitation.entity';
 import { toInvitationDto } from './invitations.service';
 
@@ -68,10 +74,13 @@ export class MembersService {
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
       const cmp = descending ? '<' : '>';
-      qb.andWhere(`(${sortColumn}, m.user_id) ${cmp} (:cursorValue${byUsername ? '' : '::timestamptz'}, :cursorId)`, {
-        cursorValue: cursor.v,
-        cursorId: cursor.id,
-      });
+      qb.andWhere(
+        `(${sortColumn}, m.user_id) ${cmp} (:cursorValue${byUsername ? '' : '::timestamptz'}, :cursorId)`,
+        {
+          cursorValue: cursor.v,
+          cursorId: cursor.id,
+        },
+      );
     }
     const direction = descending ? 'DESC' : 'ASC';
     const rows: MemberRow[] = await qb
@@ -92,15 +101,19 @@ export class MembersService {
     return this.dataSource.transaction(async (manager) => {
       const unit = await this.unitPath(manager, scope.orgId, dto.unitId, 'unitId');
       if (!scope.permitsUnit(unit)) {
-        throw new DomainError(ErrorCode.PermissionDenied, 'Your members:manage scope does not cover that unit');
+        throw new DomainError(
+          ErrorCode.PermissionDenied,
+          'Your members:manage scope does not cover that unit',
+        );
       }
       const users: { id: string }[] = await manager.query(
         `SELECT id FROM users WHERE status = 'active' AND (lower(username) = lower($1) OR lower(email) = lower($1) OR phone = $1)`,
         [dto.login],
       );
-      if (!users[0]) throw new DomainError(ErrorCode.ReferenceNotFound, 'No user has that username, email or phone', {
-        errors: [{ field: 'login', message: 'no such user' }],
-      });
+      if (!users[0])
+        throw new DomainError(ErrorCode.ReferenceNotFound, 'No user has that username, email or phone', {
+          errors: [{ field: 'login', message: 'no such user' }],
+        });
       const userId = users[0].id;
       const existing: unknown[] = await manager.query(
         `SELECT 1 FROM org_members WHERE org_id = $1 AND user_id = $2 AND status = 'active'`,
@@ -116,7 +129,10 @@ export class MembersService {
           ? systemRolePermissions(actor.orgKind!, role.systemKey)
           : role.permissions.filter(isPermissionCode);
         if (codes.some((code) => !canDelegate(actor.grants, code, { scope: dto.scope!, unitPath: unit }))) {
-          throw new DomainError(ErrorCode.GrantEscalation, 'You cannot grant permissions or scopes beyond your own');
+          throw new DomainError(
+            ErrorCode.GrantEscalation,
+            'You cannot grant permissions or scopes beyond your own',
+          );
         }
       }
       const now = this.clock.now();
@@ -150,7 +166,10 @@ export class MembersService {
       await this.memberPathInScope(manager, scope, userId);
       const target = await this.unitPath(manager, scope.orgId, dto.unitId, 'unitId');
       if (!scope.permitsUnit(target)) {
-        throw new DomainError(ErrorCode.PermissionDenied, 'Your members:manage scope does not cover that unit');
+        throw new DomainError(
+          ErrorCode.PermissionDenied,
+          'Your members:manage scope does not cover that unit',
+        );
       }
       await manager.query(
         `UPDATE org_members SET unit_id = $3, updated_at = now(), version = version + 1 WHERE org_id = $1 AND user_id = $2`,
@@ -171,7 +190,10 @@ export class MembersService {
         [scope.orgId, userId],
       );
       if (ownsOrg.length > 0) await this.grants.assertAnotherOwner(manager, scope.orgId, userId);
-      await manager.query('DELETE FROM access_grants WHERE org_id = $1 AND user_id = $2', [scope.orgId, userId]);
+      await manager.query('DELETE FROM access_grants WHERE org_id = $1 AND user_id = $2', [
+        scope.orgId,
+        userId,
+      ]);
       await this.apiKeys.revokeKeysCreatedBy(manager, scope.orgId, userId);
       await manager.query(
         `UPDATE org_members SET status = 'removed', removed_at = $3, updated_at = now(), version = version + 1
@@ -205,11 +227,17 @@ export class MembersService {
        WHERE m.org_id = $1 AND m.user_id = $2 AND m.status = 'active' FOR UPDATE OF m`,
       [scope.orgId, userId],
     );
-    if (!rows[0] || !scope.permits({ unitPath: rows[0].path, ownerId: userId })) throw DomainError.notFound('Member');
+    if (!rows[0] || !scope.permits({ unitPath: rows[0].path, ownerId: userId }))
+      throw DomainError.notFound('Member');
     return rows[0].path;
   }
 
-  private async unitPath(manager: EntityManager, orgId: string, unitId: string, field: string): Promise<string> {
+  private async unitPath(
+    manager: EntityManager,
+    orgId: string,
+    unitId: string,
+    field: string,
+  ): Promise<string> {
     const rows: { path: string }[] = await manager.query(
       'SELECT path::text AS path FROM org_units WHERE id = $1 AND org_id = $2',
       [unitId, orgId],

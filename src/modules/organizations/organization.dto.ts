@@ -1,6 +1,7 @@
+import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { Organization } from './organization.entity';
 
@@ -11,7 +12,7 @@ export class CreateOrganizationDto {
   @Transform(trim)
   @IsString()
   @Length(2, 100)
-  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  @HasNoControlCharacters()
   name: string;
 
   /** `agency` (service provider) or `brand` (enterprise client). */
@@ -23,7 +24,7 @@ export class UpdateOrganizationDto {
   @Transform(trim)
   @IsString()
   @Length(2, 100)
-  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  @HasNoControlCharacters()
   name: string;
 }
 

@@ -28,7 +28,10 @@ export class OrganizationsController {
     summary: 'Create an agency or brand organization; the caller becomes its owner',
   })
   @ApiProblems(400)
-  createOrganization(@CurrentActor() actor: Actor, @Body() dto: CreateOrganizationDto): Promise<OrganizationDto> {
+  createOrganization(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateOrganizationDto,
+  ): Promise<OrganizationDto> {
     return this.organizations.createOrganization(actor, dto);
   }
 

@@ -71,8 +71,14 @@ export class OrganizationsService {
     const qb = this.dataSource
       .getRepository(Organization)
       .createQueryBuilder('o')
-      .innerJoin(OrgMember, 'm', `m.org_id = o.id AND m.user_id = :userId AND m.status = 'active'`, { userId });
-    const sort = parseSort(undefined, { createdAt: { column: 'o.created_at', kind: 'timestamp' } }, 'createdAt');
+      .innerJoin(OrgMember, 'm', `m.org_id = o.id AND m.user_id = :userId AND m.status = 'active'`, {
+        userId,
+      });
+    const sort = parseSort(
+      undefined,
+      { createdAt: { column: 'o.created_at', kind: 'timestamp' } },
+      'createdAt',
+    );
     const roots = new Map<string, string>();
     const page = await paginate(qb, {
       query,
@@ -89,7 +95,10 @@ export class OrganizationsService {
       );
       for (const row of rows) roots.set(row.org_id, row.id);
     }
-    return { items: page.items.map((o) => toOrganizationDto(o, roots.get(o.id) ?? '')), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((o) => toOrganizationDto(o, roots.get(o.id) ?? '')),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async getOrganization(orgId: string): Promise<OrganizationDto> {
@@ -109,7 +118,9 @@ export class OrganizationsService {
 
   private async createRootUnit(manager: EntityManager, org: Organization): Promise<OrgUnit> {
     const id = randomUUID();
-    return manager.save(manager.create(OrgUnit, { id, orgId: org.id, parentId: null, name: org.name, path: unitLabel(id) }));
+    return manager.save(
+      manager.create(OrgUnit, { id, orgId: org.id, parentId: null, name: org.name, path: unitLabel(id) }),
+    );
   }
 
   private async rootUnitId(orgId: string): Promise<string> {

@@ -1,6 +1,7 @@
+import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { OrgUnit } from './org-unit.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -9,7 +10,7 @@ export class CreateUnitDto {
   @Transform(trim)
   @IsString()
   @Length(1, 100)
-  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  @HasNoControlCharacters()
   name: string;
 
   /** Parent unit; the organization's root unit for a top-level department. */
@@ -22,7 +23,7 @@ export class UpdateUnitDto {
   @Transform(trim)
   @IsString()
   @Length(1, 100)
-  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  @HasNoControlCharacters()
   name?: string;
 
   /** Move the unit (with its whole subtree) under another unit. */

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { etagOf } from '../../platform/http/etag';
@@ -6,7 +18,14 @@ import { ApiProblems } from '../../platform/http/problem.dto';
 import { uuidParam } from '../../platform/http/validation';
 import { DataScope } from '../access/data-scope';
 import { Authorize, Scope } from '../access/authorize.decorator';
-import { CreateUnitDto, DeleteUnitQueryDto, toUnitDto, UnitDto, UnitTreeDto, UpdateUnitDto } from './unit.dto';
+import {
+  CreateUnitDto,
+  DeleteUnitQueryDto,
+  toUnitDto,
+  UnitDto,
+  UnitTreeDto,
+  UpdateUnitDto,
+} from './unit.dto';
 import { UnitsService } from './units.service';
 
 @ApiTags('organizations')

@@ -4,7 +4,14 @@ import { DomainError, ErrorCode } from '../../platform/errors';
 import { assertIfMatch } from '../../platform/http/etag';
 import { DataScope } from '../access/data-scope';
 import { OrgUnit, unitLabel } from './org-unit.entity';
-import { CreateUnitDto, DeleteUnitQueryDto, toUnitDto, UnitDto, UnitTreeDto, UpdateUnitDto } from './unit.dto';
+import {
+  CreateUnitDto,
+  DeleteUnitQueryDto,
+  toUnitDto,
+  UnitDto,
+  UnitTreeDto,
+  UpdateUnitDto,
+} from './unit.dto';
 
 const MAX_TREE_SIZE = 5000;
 
@@ -89,7 +96,10 @@ export class UnitsService {
         }
         this.assertManages(scope, target.path);
         // Grants are not moved: re-anchoring a subtree grant elsewhere could widen it. They end with the unit.
-        await manager.query('DELETE FROM access_grants WHERE org_id = $1 AND unit_id = ANY($2)', [scope.orgId, ids]);
+        await manager.query('DELETE FROM access_grants WHERE org_id = $1 AND unit_id = ANY($2)', [
+          scope.orgId,
+          ids,
+        ]);
         for (const reference of references.filter((r) => r.table !== 'access_grants')) {
           await manager.query(
             `UPDATE ${reference.table} SET ${reference.column} = $1 WHERE ${reference.column} = ANY($2)`,
@@ -98,15 +108,24 @@ export class UnitsService {
         }
       }
       // Children and their descendants go with the unit (their rows were moved above).
-      await manager.query('DELETE FROM org_units WHERE org_id = $1 AND path <@ $2::ltree', [scope.orgId, unit.path]);
+      await manager.query('DELETE FROM org_units WHERE org_id = $1 AND path <@ $2::ltree', [
+        scope.orgId,
+        unit.path,
+      ]);
     });
   }
 
-  private async moveUnit(manager: EntityManager, scope: DataScope, unit: OrgUnit, parentId: string): Promise<void> {
+  private async moveUnit(
+    manager: EntityManager,
+    scope: DataScope,
+    unit: OrgUnit,
+    parentId: string,
+  ): Promise<void> {
     if (!unit.parentId) throw new DomainError(ErrorCode.Unprocessable, 'The root unit cannot be moved');
     const parent = await this.findUnit(manager, scope.orgId, parentId, 'parentId');
     const isDescendant = parent.path === unit.path || parent.path.startsWith(`${unit.path}.`);
-    if (isDescendant) throw new DomainError(ErrorCode.UnitCycle, 'A unit cannot move under itself or its descendants');
+    if (isDescendant)
+      throw new DomainError(ErrorCode.UnitCycle, 'A unit cannot move under itself or its descendants');
     const newPath = `${parent.path}.${unitLabel(unit.id)}`;
     this.assertManages(scope, newPath);
     await this.assertNameFree(manager, scope.orgId, parent.id, unit.name, unit.id);
@@ -132,12 +151,18 @@ export class UnitsService {
     return unit;
   }
 
-  private async findUnit(manager: EntityManager, orgId: string, unitId: string, field?: string): Promise<OrgUnit> {
+  private async findUnit(
+    manager: EntityManager,
+    orgId: string,
+    unitId: string,
+    field?: string,
+  ): Promise<OrgUnit> {
     const unit = await manager.getRepository(OrgUnit).findOneBy({ id: unitId, orgId });
     if (!unit) {
-      if (field) throw new DomainError(ErrorCode.ReferenceNotFound, `No such unit in this organization`, {
-        errors: [{ field, message: 'unit not found in this organization' }],
-      });
+      if (field)
+        throw new DomainError(ErrorCode.ReferenceNotFound, `No such unit in this organization`, {
+          errors: [{ field, message: 'unit not found in this organization' }],
+        });
       throw DomainError.notFound('Unit');
     }
     return unit;
@@ -145,7 +170,10 @@ export class UnitsService {
 
   private assertManages(scope: DataScope, path: string): void {
     if (!scope.permitsUnit(path)) {
-      throw new DomainError(ErrorCode.PermissionDenied, 'Your units:manage scope does not cover that position');
+      throw new DomainError(
+        ErrorCode.PermissionDenied,
+        'Your units:manage scope does not cover that position',
+      );
     }
   }
 
@@ -179,7 +207,11 @@ export class UnitsService {
     return rows.map((row) => ({ table: row.table_name, column: row.column_name }));
   }
 
-  private async countReferences(manager: EntityManager, references: UnitReference[], ids: string[]): Promise<number> {
+  private async countReferences(
+    manager: EntityManager,
+    references: UnitReference[],
+    ids: string[],
+  ): Promise<number> {
     let total = 0;
     for (const reference of references) {
       const [{ count }] = await manager.query(

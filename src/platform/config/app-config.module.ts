@@ -5,7 +5,9 @@ import { validateEnvironment } from './config.schema';
 
 @Global()
 @Module({
-  imports: [ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment, ignoreEnvFile: true })],
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, validate: validateEnvironment, ignoreEnvFile: true }),
+  ],
   providers: [
     // ConfigModule has validated the environment already; this is the same result, typed.
     { provide: AppConfig, useFactory: () => new AppConfig(validateEnvironment(process.env)) },

@@ -11,10 +11,17 @@ const productionSecret = (devDefault: string, description: string) =>
   Joi.string()
     .min(32)
     .description(description)
-    .when(isProduction, { is: 'production', then: Joi.required(), otherwise: Joi.optional().default(devDefault) });
+    .when(isProduction, {
+      is: 'production',
+      then: Joi.required(),
+      otherwise: Joi.optional().default(devDefault),
+    });
 
 export const configSchema = Joi.object({
-  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development').description('Runtime mode'),
+  NODE_ENV: Joi.string()
+    .valid('development', 'production', 'test')
+    .default('development')
+    .description('Runtime mode'),
   PORT: Joi.number().port().default(3000).description('HTTP port'),
   HOST: Joi.string().default('0.0.0.0').description('Interface to listen on'),
   TRUST_PROXY: Joi.boolean().default(false).description('Trust X-Forwarded-For (behind a load balancer)'),
@@ -27,22 +34,38 @@ export const configSchema = Joi.object({
   DATABASE_SSL: Joi.boolean().default(false).description('Use TLS to reach PostgreSQL'),
   MIGRATIONS_RUN_ON_START: Joi.boolean().default(true).description('Run pending migrations at boot'),
   EMBEDDED_PG_PORT: Joi.number().port().default(54329).description('Port of the embedded PostgreSQL'),
-  EMBEDDED_PG_DATA_DIR: Joi.string().default('.data/postgres').description('Data folder of the embedded PostgreSQL'),
+  EMBEDDED_PG_DATA_DIR: Joi.string()
+    .default('.data/postgres')
+    .description('Data folder of the embedded PostgreSQL'),
 
   LOG_LEVEL: Joi.string()
     .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
     .default('info')
     .description('Log level'),
-  CORS_ORIGINS: Joi.string().allow('').default('').description('Comma-separated allowed CORS origins ("*" = any)'),
+  CORS_ORIGINS: Joi.string()
+    .allow('')
+    .default('')
+    .description('Comma-separated allowed CORS origins ("*" = any)'),
   RATE_LIMIT_PER_MINUTE: Joi.number()
     .integer()
     .min(0)
     .default(600)
     .description('Requests per minute per client; 0 turns the global limit off'),
-  BODY_LIMIT_BYTES: Joi.number().integer().min(1024).default(1_048_576).description('Largest accepted request body'),
-  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(0).default(10_000).description('Grace period for in-flight work'),
+  BODY_LIMIT_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(1_048_576)
+    .description('Largest accepted request body'),
+  SHUTDOWN_TIMEOUT_MS: Joi.number()
+    .integer()
+    .min(0)
+    .default(10_000)
+    .description('Grace period for in-flight work'),
 
-  JWT_SECRET: productionSecret('dev-only-jwt-secret-change-me-0123456789abcdef', 'HMAC secret signing access tokens'),
+  JWT_SECRET: productionSecret(
+    'dev-only-jwt-secret-change-me-0123456789abcdef',
+    'HMAC secret signing access tokens',
+  ),
   JWT_ACCESS_TTL_SECONDS: Joi.number().integer().min(60).default(900).description('Access token lifetime'),
   REFRESH_TTL_DAYS: Joi.number().integer().min(1).default(30).description('Refresh token lifetime'),
 
@@ -62,9 +85,21 @@ export const configSchema = Joi.object({
   JOBS_ENABLED: Joi.boolean().default(true).description('Run background job workers in this process'),
   OUTBOX_POLL_SECONDS: Joi.number().min(0.5).default(2).description('How often the outbox drainer runs'),
 
-  LOGIN_MAX_FAILURES: Joi.number().integer().min(1).default(5).description('Failures before an account locks'),
-  LOGIN_LOCK_MINUTES: Joi.number().integer().min(1).default(15).description('Lock duration and failure window'),
-  LOGIN_PER_IP_PER_MINUTE: Joi.number().integer().min(1).default(30).description('Login attempts per IP a minute'),
+  LOGIN_MAX_FAILURES: Joi.number()
+    .integer()
+    .min(1)
+    .default(5)
+    .description('Failures before an account locks'),
+  LOGIN_LOCK_MINUTES: Joi.number()
+    .integer()
+    .min(1)
+    .default(15)
+    .description('Lock duration and failure window'),
+  LOGIN_PER_IP_PER_MINUTE: Joi.number()
+    .integer()
+    .min(1)
+    .default(30)
+    .description('Login attempts per IP a minute'),
 }).options({ allowUnknown: true, abortEarly: false });
 
 export type Environment = {

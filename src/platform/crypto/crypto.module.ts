@@ -8,7 +8,8 @@ import { FieldCipher } from './field-cipher';
     {
       provide: FieldCipher,
       inject: [AppConfig],
-      useFactory: ({ env }: AppConfig) => FieldCipher.fromConfig(env.ENCRYPTION_KEYS, env.ENCRYPTION_ACTIVE_KEY_ID),
+      useFactory: ({ env }: AppConfig) =>
+        FieldCipher.fromConfig(env.ENCRYPTION_KEYS, env.ENCRYPTION_ACTIVE_KEY_ID),
     },
   ],
   exports: [FieldCipher],

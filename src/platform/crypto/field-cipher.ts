@@ -22,13 +22,17 @@ export class FieldCipher {
     for (const [id, key] of this.keys) {
       if (key.length !== 32) throw new Error(`Encryption key "${id}" must be 32 bytes`);
     }
-    if (!this.keys.has(activeKeyId)) throw new Error(`ENCRYPTION_ACTIVE_KEY_ID "${activeKeyId}" is not in ENCRYPTION_KEYS`);
+    if (!this.keys.has(activeKeyId))
+      throw new Error(`ENCRYPTION_ACTIVE_KEY_ID "${activeKeyId}" is not in ENCRYPTION_KEYS`);
   }
 
   /** Parses `ENCRYPTION_KEYS` ("id:base64,id:base64"). */
   static fromConfig(keys: string, activeKeyId: string): FieldCipher {
     const parsed: Record<string, Buffer> = {};
-    for (const entry of keys.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of keys
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [id, material] = entry.split(':');
       parsed[id] = Buffer.from(material, 'base64');
     }
@@ -45,7 +49,10 @@ export class FieldCipher {
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     if (associatedData) cipher.setAAD(Buffer.from(associatedData));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return { keyId: this.activeKeyId, ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64') };
+    return {
+      keyId: this.activeKeyId,
+      ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64'),
+    };
   }
 
   decrypt(value: EncryptedValue, associatedData?: string): string {

@@ -7,9 +7,14 @@ export interface ResolvedDatabase {
 }
 
 /** DATABASE_URL when set; otherwise the embedded PostgreSQL, started (and initialised on first use). */
-export async function resolveDatabase(env: Environment, log: (line: string) => void): Promise<ResolvedDatabase> {
+export async function resolveDatabase(
+  env: Environment,
+  log: (line: string) => void,
+): Promise<ResolvedDatabase> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL };
-  log(`DATABASE_URL is unset: starting embedded PostgreSQL in ${env.EMBEDDED_PG_DATA_DIR} on port ${env.EMBEDDED_PG_PORT}`);
+  log(
+    `DATABASE_URL is unset: starting embedded PostgreSQL in ${env.EMBEDDED_PG_DATA_DIR} on port ${env.EMBEDDED_PG_PORT}`,
+  );
   const embedded = await startEmbeddedDatabase({
     dataDir: env.EMBEDDED_PG_DATA_DIR,
     port: env.EMBEDDED_PG_PORT,

@@ -31,6 +31,8 @@ export class DomainError extends Error {
   }
 
   static validation(field: string, message: string): DomainError {
-    return new DomainError(ErrorCode.ValidationFailed, 'The request is invalid', { errors: [{ field, message }] });
+    return new DomainError(ErrorCode.ValidationFailed, 'The request is invalid', {
+      errors: [{ field, message }],
+    });
   }
 }

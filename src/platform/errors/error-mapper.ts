@@ -68,7 +68,10 @@ export function mapError(error: unknown): MappedError {
       return expected(ErrorCode.RouteNotFound, 'No such route');
     }
     // Nest's Fastify adapter reports an unparsable JSON body as a plain 400; give it its own code.
-    if (status === HttpStatus.BAD_REQUEST && /not valid JSON|Unexpected token|JSON at position/i.test(message)) {
+    if (
+      status === HttpStatus.BAD_REQUEST &&
+      /not valid JSON|Unexpected token|JSON at position/i.test(message)
+    ) {
       return expected(ErrorCode.MalformedJson, 'The request body is not valid JSON');
     }
     const code = STATUS_CODE[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.Unprocessable);
@@ -97,7 +100,11 @@ export function mapError(error: unknown): MappedError {
   }
 
   return {
-    problem: problem(500, ErrorCode.Internal, 'An unexpected error occurred; quote the request id to support'),
+    problem: problem(
+      500,
+      ErrorCode.Internal,
+      'An unexpected error occurred; quote the request id to support',
+    ),
     headers: {},
     unexpected: true,
   };

@@ -14,7 +14,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+export function sendProblem(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): void {
   const mapped = mapError(error);
   const body = { ...mapped.problem, instance: request.url.split('?')[0], requestId: String(request.id) };
   if (mapped.unexpected) {

@@ -1,6 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { DataSource } from 'typeorm';
 import { Public } from '../../modules/access/authorize.decorator';
@@ -29,7 +34,10 @@ export class HealthController {
   @Get('ready')
   @Public()
   @HealthCheck()
-  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness probe (database reachable, migrations applied)' })
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'Readiness probe (database reachable, migrations applied)',
+  })
   ready() {
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: 2000 }),

@@ -10,10 +10,18 @@ export const etagOf = (version: number): string => `W/"${version}"`;
 export function assertIfMatch(ifMatch: string | undefined, currentVersion: number): void {
   if (!ifMatch) return;
   const accepted = ifMatch.split(',').map((tag) => tag.trim());
-  if (accepted.includes('*') || accepted.includes(etagOf(currentVersion)) || accepted.includes(`"${currentVersion}"`)) {
+  if (
+    accepted.includes('*') ||
+    accepted.includes(etagOf(currentVersion)) ||
+    accepted.includes(`"${currentVersion}"`)
+  ) {
     return;
   }
-  throw new DomainError(ErrorCode.PreconditionFailed, 'The resource changed since you read it; reload and retry', {
-    extensions: { currentEtag: etagOf(currentVersion) },
-  });
+  throw new DomainError(
+    ErrorCode.PreconditionFailed,
+    'The resource changed since you read it; reload and retry',
+    {
+      extensions: { currentEtag: etagOf(currentVersion) },
+    },
+  );
 }

@@ -9,7 +9,12 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** Query parameters every list endpoint accepts. Module list DTOs extend it with their filters. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Page size' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    default: DEFAULT_PAGE_SIZE,
+    description: 'Page size',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -36,7 +41,11 @@ export function PageOf<T>(item: new (...args: never[]) => T) {
     @ApiProperty({ type: item, isArray: true })
     items: T[];
 
-    @ApiPropertyOptional({ type: String, nullable: true, description: 'Cursor of the next page; null on the last' })
+    @ApiPropertyOptional({
+      type: String,
+      nullable: true,
+      description: 'Cursor of the next page; null on the last',
+    })
     nextCursor: string | null;
   }
   Object.defineProperty(PageDto, 'name', { value: `${item.name.replace(/Dto$/, '')}PageDto` });
@@ -59,12 +68,20 @@ export interface SortSpec {
  * Parses `?sort=createdAt` / `?sort=-createdAt` against the keys a list allows.
  * Unknown keys are a 400 that names the allowed ones.
  */
-export function parseSort(raw: string | undefined, allowed: Record<string, SortKey>, fallback: string): SortSpec {
+export function parseSort(
+  raw: string | undefined,
+  allowed: Record<string, SortKey>,
+  fallback: string,
+): SortSpec {
   const value = raw ?? fallback;
   const direction = value.startsWith('-') ? 'DESC' : 'ASC';
   const name = value.replace(/^[-+]/, '');
   const key = allowed[name];
-  if (!key) throw DomainError.validation('sort', `must be one of ${Object.keys(allowed).join(', ')} (prefix - for descending)`);
+  if (!key)
+    throw DomainError.validation(
+      'sort',
+      `must be one of ${Object.keys(allowed).join(', ')} (prefix - for descending)`,
+    );
   return { key, direction };
 }
 
@@ -73,12 +90,14 @@ export interface CursorPayload {
   id: string;
 }
 
-export const encodeCursor = (payload: CursorPayload) => Buffer.from(JSON.stringify(payload)).toString('base64url');
+export const encodeCursor = (payload: CursorPayload) =>
+  Buffer.from(JSON.stringify(payload)).toString('base64url');
 
 export function decodeCursor(cursor: string): CursorPayload {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
-    if (typeof parsed !== 'object' || parsed === null || typeof parsed.id !== 'string') throw new Error('shape');
+    if (typeof parsed !== 'object' || parsed === null || typeof parsed.id !== 'string')
+      throw new Error('shape');
     return parsed;
   } catch {
     throw DomainError.validation('cursor', 'is not a valid cursor');
@@ -133,7 +152,10 @@ export async function paginate<E extends ObjectLiteral, T>(
   let nextCursor: string | null = null;
   if (hasMore && last) {
     const value = options.sortValue(last);
-    nextCursor = encodeCursor({ v: value instanceof Date ? value.toISOString() : value, id: options.idValue(last) });
+    nextCursor = encodeCursor({
+      v: value instanceof Date ? value.toISOString() : value,
+      id: options.idValue(last),
+    });
   }
   return { items: page.map(options.map), nextCursor };
 }

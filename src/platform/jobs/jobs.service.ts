@@ -25,7 +25,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(@Inject(JOBS_OPTIONS) private readonly options: JobsOptions) {}
 
-  register<T>(name: string, handler: JobHandler<T>, options: { pollingIntervalSeconds?: number; cron?: string } = {}) {
+  register<T>(
+    name: string,
+    handler: JobHandler<T>,
+    options: { pollingIntervalSeconds?: number; cron?: string } = {},
+  ) {
     if (this.started) throw new Error(`Job "${name}" registered after start; register in onModuleInit`);
     this.registrations.set(name, {
       name,
@@ -36,7 +40,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Queues a job. `singletonKey` collapses a burst of identical requests into one run. */
-  async send(name: string, data: object = {}, options: { singletonKey?: string; startAfterSeconds?: number } = {}) {
+  async send(
+    name: string,
+    data: object = {},
+    options: { singletonKey?: string; startAfterSeconds?: number } = {},
+  ) {
     if (!this.boss) return null;
     return this.boss.send(name, data, {
       singletonKey: options.singletonKey,

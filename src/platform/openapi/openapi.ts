@@ -31,7 +31,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Daiyun API')
     .setDescription(
-      'Backend for agencies operating brands\' Douyin accounts (代运营) and the marketing platform they work on. ' +
+      "Backend for agencies operating brands' Douyin accounts (代运营) and the marketing platform they work on. " +
         'Errors are RFC 9457 application/problem+json with a stable `code`. Lists use cursor pagination.',
     )
     .setVersion('1.0.0')
