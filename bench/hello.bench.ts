@@ -1,0 +1,42 @@
+import {
+  benchSettings,
+  createBenchDatabase,
+  load,
+  printResults,
+  resolveBenchServer,
+  runBench,
+  startChild,
+} from './support';
+
+/**
+ * npm run bench:hello: framework overhead. The app's GET /health/live (full Nest + Fastify pipeline:
+ * request id, helmet, CORS, throttler (off), access guard on a public route, terminus) against a bare
+ * Fastify handler answering a constant, both in their own process, loaded one after the other.
+ */
+runBench(async (cleanup) => {
+  const settings = benchSettings();
+  const server = await resolveBenchServer();
+  cleanup(() => server.stop());
+  // /health/live never queries, but the app connects at boot, so give it a real (fresh) database.
+  const database = await createBenchDatabase(server);
+  cleanup(() => database.drop());
+  console.log(`database: ${server.label} (${database.name})`);
+
+  const env = {
+    DATABASE_URL: database.url,
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+    JOBS_ENABLED: 'false',
+  };
+  const app = await startChild('app-server', env);
+  cleanup(() => app.stop());
+  const bare = await startChild('bare-server', env);
+  cleanup(() => bare.stop());
+
+  const results = [
+    await load('app GET /health/live', `${app.url}/health/live`, settings),
+    await load('bare Fastify GET /hello', `${bare.url}/hello`, settings),
+  ];
+  printResults('bench:hello', settings, results);
+  console.log(`ratio app/bare: ${(results[0].requestsPerSecond / results[1].requestsPerSecond).toFixed(2)}`);
+});

@@ -1,0 +1,252 @@
+import 'reflect-metadata';
+import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../src/platform/database/data-source.options';
+import { startEmbeddedDatabase } from '../src/platform/database/embedded-database';
+import { runMigrationsLocked } from '../src/platform/database/migrator';
+
+/** Shared plumbing of the benches: where the database is, load generation, child servers, reporting. */
+
+export const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+const EMBEDDED_BENCH_PORT = Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54331);
+
+export interface BenchSettings {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+export function benchSettings(): BenchSettings {
+  return {
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
+    durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
+    warmupSeconds: Number(process.env.BENCH_WARMUP ?? 3),
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+function describe(url: string): string {
+  const parsed = new URL(url);
+  parsed.password = '';
+  return parsed.toString();
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface BenchServer {
+  /** Any database on the server; bench databases are created beside it. */
+  url: string;
+  label: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the machine's PostgreSQL on 127.0.0.1:5432 when it
+ * answers, else an embedded PostgreSQL started for the run (data in .data/bench-postgres).
+ */
+export async function resolveBenchServer(): Promise<BenchServer> {
+  for (const candidate of [process.env.BENCH_DATABASE_URL, process.env.TEST_DATABASE_URL, MACHINE_POSTGRES]) {
+    if (candidate && (await canConnect(candidate))) {
+      return { url: candidate, label: describe(candidate), stop: async () => {} };
+    }
+  }
+  const embedded = await startEmbeddedDatabase({
+    dataDir: process.env.BENCH_EMBEDDED_PG_DATA_DIR ?? '.data/bench-postgres',
+    port: EMBEDDED_BENCH_PORT,
+    database: 'postgres',
+  });
+  return {
+    url: embedded.url,
+    label: `embedded PostgreSQL on port ${EMBEDDED_BENCH_PORT}`,
+    stop: embedded.stop,
+  };
+}
+
+export interface BenchDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database for this run, migrated exactly as the app migrates at boot. */
+export async function createBenchDatabase(server: BenchServer): Promise<BenchDatabase> {
+  const name = `daiyun_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await adminQuery(server.url, `CREATE DATABASE "${name}"`);
+  const url = withDatabase(server.url, name);
+  const dataSource = await new DataSource(buildDataSourceOptions({ url, poolSize: 2 })).initialize();
+  try {
+    await runMigrationsLocked(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+  return { url, name, drop: () => adminQuery(server.url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+export interface LoadResult {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** One autocannon run on loopback after a short warm-up (JIT, pools, caches), keep-alive, no pipelining. */
+export async function load(
+  name: string,
+  url: string,
+  settings: BenchSettings,
+  headers: Record<string, string> = {},
+): Promise<LoadResult> {
+  const base = { url, headers, connections: settings.connections, pipelining: 1 };
+  if (settings.warmupSeconds > 0) await autocannon({ ...base, duration: settings.warmupSeconds });
+  const result = await autocannon({ ...base, duration: settings.durationSeconds });
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export function printResults(title: string, settings: BenchSettings, results: LoadResult[]): void {
+  const width = Math.max(...results.map((r) => r.name.length), 8);
+  const line = (cells: string[]) => console.log(cells.join('  '));
+  console.log(
+    `\n${title}: ${settings.connections} connections, ${settings.durationSeconds}s each (after ${settings.warmupSeconds}s warm-up); ` +
+      `node ${process.version}, ${cpus().length} CPUs`,
+  );
+  line([
+    'endpoint'.padEnd(width),
+    'req/s'.padStart(9),
+    'p50 ms'.padStart(7),
+    'p99 ms'.padStart(7),
+    'non-2xx/errors',
+  ]);
+  for (const r of results) {
+    line([
+      r.name.padEnd(width),
+      Math.round(r.requestsPerSecond).toString().padStart(9),
+      r.p50.toFixed(0).padStart(7),
+      r.p99.toFixed(0).padStart(7),
+      `${r.non2xx}/${r.errors}`,
+    ]);
+  }
+  const failed = results.filter((r) => r.non2xx > 0 || r.errors > 0);
+  if (failed.length)
+    console.log(`warning: ${failed.map((r) => r.name).join(', ')} answered non-2xx or failed`);
+}
+
+export interface ChildServer {
+  url: string;
+  /** Sends a message and waits for the reply carrying the same id. */
+  ask<T>(message: Record<string, unknown>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+interface Reply {
+  id?: number;
+  type?: string;
+  port?: number;
+  error?: string;
+}
+
+/**
+ * Runs a compiled bench server (dist/bench/<script>.js) in its own process, so the load generator and
+ * the server under test don't share one event loop. The child reports its port over IPC.
+ */
+export async function startChild(script: string, env: Record<string, string>): Promise<ChildServer> {
+  const child: ChildProcess = fork(join(__dirname, `${script}.js`), [], {
+    env: { ...process.env, ...env },
+    execArgv: ['--disable-warning=ExperimentalWarning'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let sequence = 0;
+  const pending = new Map<number, { resolve: (value: Reply) => void; reject: (error: Error) => void }>();
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before listening`)));
+    child.on('message', (message: Reply) => {
+      if (message.type === 'listening' && message.port) resolve(message.port);
+      if (message.type === 'failed') reject(new Error(`${script}: ${message.error}`));
+      if (message.id !== undefined) {
+        const waiter = pending.get(message.id);
+        pending.delete(message.id);
+        if (message.error) waiter?.reject(new Error(message.error));
+        else waiter?.resolve(message);
+      }
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ask: <T>(message: Record<string, unknown>) =>
+      new Promise<T>((resolve, reject) => {
+        const id = ++sequence;
+        pending.set(id, { resolve: (value) => resolve(value as T), reject });
+        child.send({ ...message, id });
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Runs a bench's main function and always cleans up, reporting failures with exit code 1. */
+export function runBench(main: (cleanup: (fn: () => Promise<void>) => void) => Promise<void>): void {
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanAll = async () => {
+    for (const fn of cleanups.reverse())
+      await fn().catch((error: unknown) => console.error('cleanup failed:', error));
+  };
+  process.once('SIGINT', () => {
+    console.error('interrupted: cleaning up');
+    void cleanAll().then(() => process.exit(130));
+  });
+  main((fn) => cleanups.push(fn))
+    .then(cleanAll)
+    .then(
+      () => process.exit(0),
+      async (error: unknown) => {
+        console.error('bench failed:', error instanceof Error ? error.message : error);
+        await cleanAll();
+        process.exit(1);
+      },
+    );
+}
