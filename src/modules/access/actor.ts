@@ -1,3 +1,4 @@
+import { DomainError, ErrorCode } from '../../platform/errors';
 import { PermissionCode } from './permission-catalogue';
 import { DataScope } from './data-scope';
 
@@ -46,3 +47,14 @@ export const ACCESS_CONTEXT = Symbol('daiyun.access');
 
 /** Actor id for audit columns: the user, else the API key. */
 export const actorLabel = (actor: Actor) => actor.userId ?? `api_key:${actor.apiKeyId}`;
+
+/**
+ * The user behind a request on routes meant for people. `@SignedIn()` already refuses API keys unless a
+ * route allows them, so this only fails if a route's declaration and its service disagree.
+ */
+export function requireUserId(actor: Actor): string {
+  if (!actor.userId) {
+    throw new DomainError(ErrorCode.PermissionDenied, 'This endpoint needs a signed-in user, not an API key');
+  }
+  return actor.userId;
+}

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../platform/crypto/tokens';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
@@ -33,8 +33,6 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
   }
 }
 
-export const hashApiKey = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
-
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-key') {
   constructor(
@@ -45,7 +43,7 @@ export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'api-
   }
 
   async validate(secret: string): Promise<Principal | false> {
-    const key = await this.access.findUsableApiKey(hashApiKey(secret), this.clock.now());
+    const key = await this.access.findUsableApiKey(sha256Hex(secret), this.clock.now());
     if (!key) return false;
     return { kind: 'api_key', apiKeyId: key.id, orgId: key.orgId, createdBy: key.createdBy };
   }

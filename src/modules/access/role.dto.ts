@@ -1,13 +1,11 @@
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
+import { Trim } from '../../common/validation/transforms';
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../platform/http/pagination';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 export class CreateRoleDto {
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(2, 64)
   @HasNoControlCharacters()
@@ -28,7 +26,7 @@ export class CreateRoleDto {
 
 export class UpdateRoleDto {
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(2, 64)
   @HasNoControlCharacters()

@@ -11,9 +11,9 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { etagOf } from '../../platform/http/etag';
+import { ApiIfMatch, etagOf } from '../../platform/http/etag';
 import { PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { uuidParam } from '../../platform/http/validation';
@@ -60,7 +60,7 @@ export class RolesController {
   @Patch(':roleId')
   @Authorize({ permission: 'roles:manage' })
   @ApiOperation({ operationId: 'updateRole', summary: 'Change a custom role; holders are notified' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; 412 when stale' })
+  @ApiIfMatch()
   @ApiProblems(400, 409, 412, 422)
   async updateRole(
     @CurrentActor() actor: Actor,

@@ -1,5 +1,6 @@
+import { Trim } from '../../common/validation/transforms';
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,7 +15,7 @@ import { PageQueryDto } from '../../platform/http/pagination';
 import { CreateGrantDto, GrantDto } from '../access/grant.dto';
 
 export class CreateApiKeyDto {
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @Length(2, 100)
   name: string;

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
-import { DomainError, ErrorCode } from '../../platform/errors';
+import { newOpaqueToken, sha256Hex } from '../../platform/crypto/tokens';
+import { DomainError } from '../../platform/errors';
 import { Page, paginate, parseSort } from '../../platform/http/pagination';
-import { Actor } from '../access/actor';
-import { hashApiKey } from '../access/auth.strategies';
+import { Actor, requireUserId } from '../access/actor';
 import { DataScope } from '../access/data-scope';
 import { GrantsService } from '../access/grants.service';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, ListApiKeysQueryDto } from './api-key.dto';
@@ -51,19 +50,19 @@ export class ApiKeysService {
   }
 
   async createApiKey(actor: Actor, scope: DataScope, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    if (!actor.userId) throw new DomainError(ErrorCode.PermissionDenied, 'API keys cannot create API keys');
+    const createdBy = requireUserId(actor);
     if (dto.expiresAt && dto.expiresAt <= this.clock.now()) {
       throw DomainError.validation('expiresAt', 'must be in the future');
     }
-    const secret = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const secret = `${KEY_PREFIX}${newOpaqueToken()}`;
     return this.dataSource.transaction(async (manager) => {
       const key = await manager.save(
         manager.create(ApiKey, {
           orgId: scope.orgId,
           name: dto.name,
           prefix: secret.slice(0, 12),
-          secretHash: hashApiKey(secret),
-          createdBy: actor.userId,
+          secretHash: sha256Hex(secret),
+          createdBy,
           expiresAt: dto.expiresAt ?? null,
         }),
       );

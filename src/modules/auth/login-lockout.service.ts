@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../../platform/config/app-config';
-import { queryRows } from './sql';
+import { queryRows } from '../../platform/database/query-rows';
 
 /**
  * Locks a login identifier after LOGIN_MAX_FAILURES consecutive failures within LOGIN_LOCK_MINUTES, for

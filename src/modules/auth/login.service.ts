@@ -11,7 +11,7 @@ import { LoginLockoutService } from './login-lockout.service';
 import { PasswordHasher } from './password-hasher';
 import { rateLimited, secondsUntilAllowed } from './rate-window';
 import { SessionService, TokenPair } from './session.service';
-import { queryRows } from './sql';
+import { queryRows } from '../../platform/database/query-rows';
 import { UserAccountsService } from './user-accounts.service';
 
 export interface Credentials {

@@ -9,9 +9,9 @@ import { LoginLockoutService } from './login-lockout.service';
 import { MessageSender } from './message-sender';
 import { PasswordResetToken } from './password-reset-token.entity';
 import { longestWindowMs, MESSAGE_LIMITS, secondsUntilAllowed } from './rate-window';
-import { newOpaqueToken, sha256Hex } from './secrets';
+import { newOpaqueToken, sha256Hex } from '../../platform/crypto/tokens';
 import { SessionService } from './session.service';
-import { queryRows } from './sql';
+import { queryRows } from '../../platform/database/query-rows';
 import { UserAccountsService } from './user-accounts.service';
 import { VerificationCodeService } from './verification-code.service';
 

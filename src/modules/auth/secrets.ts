@@ -1,13 +1,4 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-
-/** 32 random bytes, base64url: the shape of refresh and password-reset tokens. */
-export const newOpaqueToken = (): string => randomBytes(32).toString('base64url');
-
-/**
- * Opaque tokens carry 256 bits of entropy, so a fast unsalted hash is enough to make a stolen table
- * useless; it also keeps the lookup a plain unique-index probe.
- */
-export const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 
 /** A uniformly random 6-digit code, leading zeros kept. */
 export const newNumericCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');

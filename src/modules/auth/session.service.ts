@@ -8,8 +8,8 @@ import { Actor } from '../access/actor';
 import { AuthSession, SessionRevokedReason } from './auth-session.entity';
 import { ClientContext } from './client-context';
 import { RefreshToken } from './refresh-token.entity';
-import { newOpaqueToken, sha256Hex } from './secrets';
-import { queryRows } from './sql';
+import { newOpaqueToken, sha256Hex } from '../../platform/crypto/tokens';
+import { queryRows } from '../../platform/database/query-rows';
 
 export interface TokenPair {
   accessToken: string;

@@ -7,7 +7,7 @@ import { User } from '../users/user.entity';
 import { LoginIdentifier, normalizeEmail, toMobile, USERNAME_PATTERN } from './identifiers';
 import { PasswordHasher } from './password-hasher';
 import { PasswordPolicy } from './password-policy';
-import { queryRows } from './sql';
+import { queryRows } from '../../platform/database/query-rows';
 
 const ACCOUNT_COLUMNS = 'id, username, email, phone, status, password_hash AS "passwordHash"';
 

@@ -15,7 +15,7 @@ import {
   WindowLimit,
 } from './rate-window';
 import { deriveKey, keyedHash, newNumericCode, sameHex } from './secrets';
-import { queryRows } from './sql';
+import { queryRows } from '../../platform/database/query-rows';
 import { UserAccountsService } from './user-accounts.service';
 import { VerificationCode, VerificationPurpose } from './verification-code.entity';
 

@@ -1,5 +1,5 @@
+import { Trim } from '../../common/validation/transforms';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQueryDto } from '../../platform/http/pagination';
 
@@ -22,7 +22,7 @@ export class ListMembersQueryDto extends PageQueryDto {
 
 export class InviteMemberDto {
   /** Username, email or mobile phone of an existing user. */
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @Length(3, 254)
   login: string;

@@ -1,15 +1,13 @@
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
+import { Trim } from '../../common/validation/transforms';
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { Organization } from './organization.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 export class CreateOrganizationDto {
   /** Display name, 2–100 characters. */
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(2, 100)
   @HasNoControlCharacters()
@@ -21,7 +19,7 @@ export class CreateOrganizationDto {
 }
 
 export class UpdateOrganizationDto {
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(2, 100)
   @HasNoControlCharacters()

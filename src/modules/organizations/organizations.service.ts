@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError } from '../../platform/errors';
 import { Page, paginate, parseSort } from '../../platform/http/pagination';
-import { Actor } from '../access/actor';
+import { Actor, requireUserId } from '../access/actor';
 import { AccessGrant } from '../access/access-grant.entity';
 import { SYSTEM_ROLES } from '../access/permission-catalogue';
 import { Role } from '../access/role.entity';
@@ -28,7 +28,7 @@ export class OrganizationsService {
   ) {}
 
   async createOrganization(actor: Actor, dto: CreateOrganizationDto): Promise<OrganizationDto> {
-    const userId = this.requireUser(actor);
+    const userId = requireUserId(actor);
     return this.dataSource.transaction(async (manager) => {
       const org = await manager.save(
         manager.create(Organization, { kind: dto.kind, name: dto.name, status: 'active', createdBy: userId }),
@@ -67,7 +67,7 @@ export class OrganizationsService {
   }
 
   async listMyOrganizations(actor: Actor, query: ListOrganizationsQueryDto): Promise<Page<OrganizationDto>> {
-    const userId = this.requireUser(actor);
+    const userId = requireUserId(actor);
     const qb = this.dataSource
       .getRepository(Organization)
       .createQueryBuilder('o')
@@ -129,10 +129,5 @@ export class OrganizationsService {
       [orgId],
     );
     return rows[0]?.id ?? '';
-  }
-
-  private requireUser(actor: Actor): string {
-    if (!actor.userId) throw DomainError.notFound('Organization');
-    return actor.userId;
   }
 }

@@ -1,13 +1,11 @@
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
+import { Trim } from '../../common/validation/transforms';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { OrgUnit } from './org-unit.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 export class CreateUnitDto {
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 100)
   @HasNoControlCharacters()
@@ -20,7 +18,7 @@ export class CreateUnitDto {
 
 export class UpdateUnitDto {
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 100)
   @HasNoControlCharacters()

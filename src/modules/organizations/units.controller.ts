@@ -11,9 +11,9 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { etagOf } from '../../platform/http/etag';
+import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { uuidParam } from '../../platform/http/validation';
 import { DataScope } from '../access/data-scope';
@@ -52,6 +52,7 @@ export class UnitsController {
   @Get(':unitId')
   @Authorize({ permission: 'units:read' })
   @ApiOperation({ operationId: 'getUnit', summary: 'One unit, with its ETag for a later If-Match' })
+  @ApiOkWithEtag(UnitDto)
   @ApiProblems(400)
   async getUnit(
     @Scope() scope: DataScope,
@@ -70,7 +71,7 @@ export class UnitsController {
     summary: 'Rename a unit or move it (with its subtree) under another parent',
     description: 'Moving a unit under itself or one of its descendants is refused (422 `unit_cycle`).',
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from a previous read; 412 when stale' })
+  @ApiIfMatch()
   @ApiProblems(400, 409, 412, 422)
   async updateUnit(
     @Scope() scope: DataScope,

@@ -7,7 +7,7 @@ import { Actor } from '../access/actor';
 import { Authorize, CurrentActor } from '../access/authorize.decorator';
 import { EnterpriseInfoDto, UpdateEnterpriseDto } from './enterprise.dto';
 import { EnterpriseService } from './enterprise.service';
-import { ApiIfMatch, ApiOkWithEtag } from './etag-headers';
+import { ApiIfMatch, ApiOkWithEtag } from '../../platform/http/etag';
 
 @ApiTags('profiles')
 @ApiParam({ name: 'orgId', format: 'uuid' })

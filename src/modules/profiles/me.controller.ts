@@ -4,7 +4,7 @@ import { FastifyReply } from 'fastify';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { Actor } from '../access/actor';
 import { CurrentActor, SignedIn } from '../access/authorize.decorator';
-import { ApiIfMatch, ApiOkWithEtag } from './etag-headers';
+import { ApiIfMatch, ApiOkWithEtag } from '../../platform/http/etag';
 import { MeDto, ProfileDto, UpdateProfileDto } from './me.dto';
 import { MeService } from './me.service';
 

@@ -10,9 +10,9 @@ import { Clock } from '../../platform/clock/clock';
 import { FieldCipher } from '../../platform/crypto/field-cipher';
 import { DomainError, ErrorCode, FieldError } from '../../platform/errors';
 import { assertIfMatch, etagOf } from '../../platform/http/etag';
-import { Actor } from '../access/actor';
+import { Actor, requireUserId } from '../access/actor';
 import { MeDto, MyOrganizationDto, ProfileDto, toProfileDto, UpdateProfileDto } from './me.dto';
-import { concurrentWriteAsConflict, Tagged, userIdOf } from './tagged';
+import { concurrentWriteAsConflict, Tagged } from './tagged';
 import { UserProfile } from './user-profile.entity';
 import { VerificationSubmissions } from './verification-submissions';
 import { VerificationStatus } from './verification.types';
@@ -43,7 +43,7 @@ export class MeService {
   ) {}
 
   async getMe(actor: Actor): Promise<Tagged<MeDto>> {
-    const userId = userIdOf(actor);
+    const userId = requireUserId(actor);
     // Users and organizations belong to other modules; read them with plain SQL rather than their entities.
     const [users, organizations, profile] = await Promise.all([
       this.dataSource.query<UserRow[]>(
@@ -86,7 +86,7 @@ export class MeService {
     dto: UpdateProfileDto,
     ifMatch: string | undefined,
   ): Promise<Tagged<ProfileDto>> {
-    const userId = userIdOf(actor);
+    const userId = requireUserId(actor);
     const now = this.clock.now();
     const saved = await concurrentWriteAsConflict(() =>
       this.dataSource.transaction(async (manager) => {

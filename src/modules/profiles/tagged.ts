@@ -1,18 +1,10 @@
 import { QueryFailedError } from 'typeorm';
 import { DomainError, ErrorCode } from '../../platform/errors';
-import { Actor } from '../access/actor';
 
 /** A representation with the ETag the controller sends beside it. */
 export interface Tagged<T> {
   body: T;
   etag: string;
-}
-
-/** The signed-in person behind a request; these routes are not open to API keys. */
-export function userIdOf(actor: Actor): string {
-  if (!actor.userId)
-    throw new DomainError(ErrorCode.PermissionDenied, 'This endpoint needs a signed-in user');
-  return actor.userId;
 }
 
 /**

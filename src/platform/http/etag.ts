@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse } from '@nestjs/swagger';
 import { DomainError, ErrorCode } from '../errors';
 
 /** Entities with a TypeORM `@VersionColumn` expose it as a weak ETag. */
@@ -25,3 +27,19 @@ export function assertIfMatch(ifMatch: string | undefined, currentVersion: numbe
     },
   );
 }
+
+const ETAG_HEADER = {
+  ETag: { description: 'Version of the resource; send it back as If-Match', schema: { type: 'string' } },
+};
+
+/** Documents a 200 answer that carries an ETag. */
+export const ApiOkWithEtag = (type: new (...args: never[]) => unknown) =>
+  applyDecorators(ApiOkResponse({ type, headers: ETAG_HEADER }));
+
+/** Documents the optional If-Match of an update (412 when stale). */
+export const ApiIfMatch = () =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'ETag from the last read; a stale one answers 412 precondition_failed',
+  });

@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Actor } from '../../modules/access/actor';
+import { Actor, requireUserId } from '../../modules/access/actor';
 import { CurrentActor, SignedIn } from '../../modules/access/authorize.decorator';
-import { DomainError, ErrorCode } from '../errors';
 import { Page } from '../http/pagination';
 import { ApiProblems } from '../http/problem.dto';
 import { uuidParam } from '../http/validation';
@@ -13,12 +12,6 @@ import {
   UnreadCountDto,
 } from './notifications.dto';
 import { NotificationsService } from './notifications.service';
-
-/** SignedIn refuses API keys here, so the caller is always a user; the check keeps the type honest. */
-function userIdOf(actor: Actor): string {
-  if (!actor.userId) throw new DomainError(ErrorCode.PermissionDenied, 'Notifications belong to users');
-  return actor.userId;
-}
 
 @ApiTags('notifications')
 @Controller('notifications')
@@ -38,7 +31,7 @@ export class NotificationsController {
     @CurrentActor() actor: Actor,
     @Query() query: ListNotificationsQueryDto,
   ): Promise<Page<NotificationDto>> {
-    return this.notifications.list(userIdOf(actor), query);
+    return this.notifications.list(requireUserId(actor), query);
   }
 
   @Get('unread-count')
@@ -46,7 +39,7 @@ export class NotificationsController {
   @ApiOperation({ operationId: 'countUnreadNotifications', summary: 'Count my unread notifications' })
   @ApiOkResponse({ type: UnreadCountDto })
   async countUnreadNotifications(@CurrentActor() actor: Actor): Promise<UnreadCountDto> {
-    return { count: await this.notifications.countUnread(userIdOf(actor)) };
+    return { count: await this.notifications.countUnread(requireUserId(actor)) };
   }
 
   @Post('read-all')
@@ -55,7 +48,7 @@ export class NotificationsController {
   @ApiOperation({ operationId: 'markAllNotificationsRead', summary: 'Mark all my notifications read' })
   @ApiNoContentResponse({ description: 'Done' })
   markAllNotificationsRead(@CurrentActor() actor: Actor): Promise<void> {
-    return this.notifications.markAllRead(userIdOf(actor));
+    return this.notifications.markAllRead(requireUserId(actor));
   }
 
   @Post(':id/read')
@@ -73,6 +66,6 @@ export class NotificationsController {
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('id')) id: string,
   ): Promise<void> {
-    return this.notifications.markRead(userIdOf(actor), id);
+    return this.notifications.markRead(requireUserId(actor), id);
   }
 }
