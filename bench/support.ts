@@ -4,10 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/platform/database/data-source.options';
 import { startEmbeddedDatabase } from '../src/platform/database/embedded-database';
+import {
+  adminQuery,
+  canConnect,
+  withDatabase,
+  withoutPassword,
+} from '../src/platform/database/postgres-server';
 import { runMigrationsLocked } from '../src/platform/database/migrator';
 
 /** Shared plumbing of the benches: where the database is, load generation, child servers, reporting. */
@@ -29,40 +34,6 @@ export function benchSettings(): BenchSettings {
   };
 }
 
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-function describe(url: string): string {
-  const parsed = new URL(url);
-  parsed.password = '';
-  return parsed.toString();
-}
-
-async function canConnect(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export interface BenchServer {
   /** Any database on the server; bench databases are created beside it. */
   url: string;
@@ -77,7 +48,7 @@ export interface BenchServer {
 export async function resolveBenchServer(): Promise<BenchServer> {
   for (const candidate of [process.env.BENCH_DATABASE_URL, process.env.TEST_DATABASE_URL, MACHINE_POSTGRES]) {
     if (candidate && (await canConnect(candidate))) {
-      return { url: candidate, label: describe(candidate), stop: async () => {} };
+      return { url: candidate, label: withoutPassword(candidate), stop: async () => {} };
     }
   }
   const embedded = await startEmbeddedDatabase({

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { Client } from 'pg';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { Environment, validateEnvironment } from '../platform/config/config.schema';
 import { buildDataSourceOptions } from '../platform/database/data-source.options';
 import { resolveDatabase } from '../platform/database/database-url';
 import { runMigrationsLocked } from '../platform/database/migrator';
+import { canConnect, withoutPassword } from '../platform/database/postgres-server';
 
 /**
  * Ops commands for the schema, against DATABASE_URL or, when it is unset, the embedded PostgreSQL
@@ -65,33 +65,15 @@ interface Target {
   stop(): Promise<void>;
 }
 
-function describe(url: string): string {
-  const parsed = new URL(url);
-  parsed.password = '';
-  return parsed.toString();
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function openTarget(env: Environment): Promise<Target> {
   if (env.DATABASE_URL) {
-    return { url: env.DATABASE_URL, label: describe(env.DATABASE_URL), stop: async () => {} };
+    return { url: env.DATABASE_URL, label: withoutPassword(env.DATABASE_URL), stop: async () => {} };
   }
   // The app may be running on the embedded server right now; a second server on the same folder can't start.
   // Imported here, after the environment was validated: the module builds the CLI's DataSource on load.
   const { embeddedDefaultUrl } = await import('../platform/database/data-source.js');
   const running = embeddedDefaultUrl(env.EMBEDDED_PG_PORT);
-  if (await answers(running)) {
+  if (await canConnect(running)) {
     return {
       url: running,
       label: `embedded PostgreSQL (already running on port ${env.EMBEDDED_PG_PORT})`,

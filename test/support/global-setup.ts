@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/platform/database/data-source.options';
 import { startEmbeddedDatabase } from '../../src/platform/database/embedded-database';
 import { runMigrationsLocked } from '../../src/platform/database/migrator';
-import { adminQuery, canConnect, EMBEDDED_TEST_PORT, TEMPLATE_ENV, withDatabase } from './database';
+import { adminQuery, canConnect, withDatabase } from '../../src/platform/database/postgres-server';
+import { EMBEDDED_TEST_PORT, TEMPLATE_ENV } from './database';
 
 declare global {
   var __DAIYUN_TEST__: { serverUrl: string; prefix: string; stopEmbedded?: () => Promise<void> } | undefined;

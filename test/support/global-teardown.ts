@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { withDatabase } from './database';
+import { withDatabase } from '../../src/platform/database/postgres-server';
 
 /** Drops every database this run created (template and per-file copies), then stops the embedded server. */
 export default async function globalTeardown(): Promise<void> {
