@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError, ErrorCode } from '../../platform/errors';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, Page } from '../../platform/http/pagination';
+import { Page, paginate, parseSort, SortKey } from '../../platform/http/pagination';
 import { NotificationsService } from '../../platform/notifications/notifications.service';
 import { Actor } from '../access/actor';
 import { DataScope } from '../access/data-scope';
@@ -22,6 +22,11 @@ import { OrgInvitation } from './org-invitation.entity';
 import { toInvitationDto } from './invitations.service';
 
 const INVITATION_DAYS = 7;
+
+const MEMBER_SORT_KEYS: Record<string, SortKey> = {
+  joinedAt: { column: 'm.joined_at', kind: 'timestamp' },
+  username: { column: 'u.username', kind: 'text' },
+};
 
 interface MemberRow {
   user_id: string;
@@ -53,15 +58,8 @@ export class MembersService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  /**
-   * The hot list: one query, the scope predicate in SQL before the keyset page, nothing fetched to be
-   * dropped. Raw rows, because this endpoint is the one our throughput goal is measured on.
-   */
+  /** One query: the scope predicate in SQL before the keyset page, nothing fetched to be dropped. */
   async listMembers(scope: DataScope, query: ListMembersQueryDto): Promise<Page<MemberDto>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const descending = query.sort?.startsWith('-') ?? false;
-    const byUsername = (query.sort ?? 'joinedAt').replace('-', '') === 'username';
-    const sortColumn = byUsername ? 'u.username' : 'm.joined_at';
     const qb = this.dataSource
       .createQueryBuilder()
       .select(['m.user_id AS user_id', 'u.username AS username', 'u.email AS email'])
@@ -71,30 +69,17 @@ export class MembersService {
       .where('m.status = :status', { status: query.status ?? 'active' });
     scope.apply(qb, { org: 'm.org_id', unit: 'm.unit_id', owner: 'm.user_id' });
     if (query.unitId) qb.andWhere('m.unit_id = :unitId', { unitId: query.unitId });
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      const cmp = descending ? '<' : '>';
-      qb.andWhere(
-        `(${sortColumn}, m.user_id) ${cmp} (:cursorValue${byUsername ? '' : '::timestamptz'}, :cursorId)`,
-        {
-          cursorValue: cursor.v,
-          cursorId: cursor.id,
-        },
-      );
-    }
-    const direction = descending ? 'DESC' : 'ASC';
-    const rows: MemberRow[] = await qb
-      .orderBy(sortColumn, direction)
-      .addOrderBy('m.user_id', direction)
-      .limit(limit + 1)
-      .getRawMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const nextCursor =
-      rows.length > limit && last
-        ? encodeCursor({ v: byUsername ? last.username : last.joined_at.toISOString(), id: last.user_id })
-        : null;
-    return { items: page.map(toMemberDto), nextCursor };
+    const sort = parseSort(query.sort, MEMBER_SORT_KEYS, 'joinedAt');
+    return paginate(qb, {
+      query,
+      sort,
+      idColumn: 'm.user_id',
+      // Raw rows, not entities: this is the list our throughput goal is measured on.
+      fetch: (q) => q.getRawMany<MemberRow>(),
+      sortValue: (row) => (sort.key === MEMBER_SORT_KEYS.username ? row.username : row.joined_at),
+      idValue: (row) => row.user_id,
+      map: toMemberDto,
+    });
   }
 
   async inviteMember(actor: Actor, scope: DataScope, dto: InviteMemberDto): Promise<InvitationDto> {

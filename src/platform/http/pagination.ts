@@ -85,15 +85,14 @@ export function parseSort(
   return { key, direction };
 }
 
-export interface CursorPayload {
+interface CursorPayload {
   v: string | number | null;
   id: string;
 }
 
-export const encodeCursor = (payload: CursorPayload) =>
-  Buffer.from(JSON.stringify(payload)).toString('base64url');
+const encodeCursor = (payload: CursorPayload) => Buffer.from(JSON.stringify(payload)).toString('base64url');
 
-export function decodeCursor(cursor: string): CursorPayload {
+function decodeCursor(cursor: string): CursorPayload {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
     if (typeof parsed !== 'object' || parsed === null || typeof parsed.id !== 'string')
@@ -108,16 +107,18 @@ export function decodeCursor(cursor: string): CursorPayload {
  * Keyset pagination over (sort column, id): stable under concurrent inserts and index friendly.
  * The scope predicate must already be on the query builder, so paging happens after filtering.
  */
-export async function paginate<E extends ObjectLiteral, T>(
+export async function paginate<E extends ObjectLiteral, T, R = E>(
   qb: SelectQueryBuilder<E>,
   options: {
     query: PageQueryDto;
     sort: SortSpec;
     idColumn: string;
-    /** Reads the sort value of a row (entity) for the next cursor. */
-    sortValue: (row: E) => Date | string | number | null;
-    idValue: (row: E) => string;
-    map: (row: E) => T;
+    /** Reads the sort value of a row for the next cursor. */
+    sortValue: (row: R) => Date | string | number | null;
+    idValue: (row: R) => string;
+    map: (row: R) => T;
+    /** How rows are read: entities by default; `(q) => q.getRawMany()` for hand-picked columns. */
+    fetch?: (qb: SelectQueryBuilder<E>) => Promise<R[]>;
   },
 ): Promise<Page<T>> {
   const limit = options.query.limit ?? DEFAULT_PAGE_SIZE;
@@ -141,11 +142,10 @@ export async function paginate<E extends ObjectLiteral, T>(
       }),
     );
   }
-  const rows = await qb
-    .orderBy(column, direction)
+  qb.orderBy(column, direction)
     .addOrderBy(options.idColumn, direction)
-    .limit(limit + 1)
-    .getMany();
+    .limit(limit + 1);
+  const rows = options.fetch ? await options.fetch(qb) : ((await qb.getMany()) as unknown as R[]);
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
