@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DataScopeKind, ScopedGrant } from './actor';
-import {
-  isPermissionCode,
-  OrganizationKind,
-  PermissionCode,
-  systemRolePermissions,
-} from './permission-catalogue';
+import { isPermissionCode, OrganizationKind, PermissionCode, rolePermissions } from './permission-catalogue';
 
 interface GrantRow {
   session_ok: boolean;
@@ -47,9 +42,7 @@ export function expandGrants(rows: GrantRow[], orgKind: OrganizationKind): Scope
       roleName: row.role_name,
     };
     const codes: readonly string[] = row.role_id
-      ? row.system_key
-        ? systemRolePermissions(orgKind, row.system_key)
-        : (row.role_permissions ?? [])
+      ? rolePermissions({ systemKey: row.system_key, permissions: row.role_permissions }, orgKind)
       : row.permission
         ? [row.permission]
         : [];

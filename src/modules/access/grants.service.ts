@@ -6,6 +6,7 @@ import { AccessGrant } from './access-grant.entity';
 import { AccessRepository } from './access.repository';
 import { Actor, DataScopeKind } from './actor';
 import { DataScope } from './data-scope';
+import { memberInScope, unitPathOf } from './org-lookups';
 import { canDelegate } from './delegation';
 import {
   CreateGrantDto,
@@ -19,7 +20,7 @@ import {
   isPlatformPermission,
   PERMISSIONS,
   PermissionCode,
-  systemRolePermissions,
+  rolePermissions,
 } from './permission-catalogue';
 import { RolesService } from './roles.service';
 
@@ -64,7 +65,7 @@ export class GrantsService {
   ) {}
 
   async listMemberGrants(scope: DataScope, userId: string): Promise<GrantListDto> {
-    await this.memberInScope(this.dataSource.manager, scope, userId);
+    await memberInScope(this.dataSource.manager, scope, userId);
     const rows: GrantRow[] = await this.dataSource.query(
       `SELECT g.id, g.role_id, r.name AS role_name, g.permission, g.effect, g.unit_id, g.scope, g.granted_by, g.created_at
        FROM access_grants g LEFT JOIN roles r ON r.id = g.role_id
@@ -81,7 +82,7 @@ export class GrantsService {
     dto: CreateGrantDto,
   ): Promise<GrantDto> {
     return this.dataSource.transaction(async (manager) => {
-      await this.memberInScope(manager, scope, userId);
+      await memberInScope(manager, scope, userId);
       const grant = await this.grant(manager, actor, { userId }, dto);
       await this.notifyChange(manager, scope.orgId, userId, 'A permission was granted to you', grant.id);
       return grant;
@@ -91,7 +92,7 @@ export class GrantsService {
   async revokeMemberGrant(actor: Actor, scope: DataScope, userId: string, grantId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.lockOrganization(manager, scope.orgId);
-      await this.memberInScope(manager, scope, userId);
+      await memberInScope(manager, scope, userId);
       const rows: (GrantRow & {
         unit_path: string;
         system_key: string | null;
@@ -117,7 +118,7 @@ export class GrantsService {
   }
 
   async effectivePermissions(scope: DataScope, userId: string): Promise<EffectivePermissionsDto> {
-    await this.memberInScope(this.dataSource.manager, scope, userId);
+    await memberInScope(this.dataSource.manager, scope, userId);
     const snapshot = await this.access.loadMemberGrants(scope.orgId, userId);
     const byPermission = new Map<PermissionCode, EffectivePermissionDto>();
     for (const grant of snapshot) {
@@ -162,37 +163,7 @@ export class GrantsService {
     dto: CreateGrantDto,
   ): Promise<GrantDto> {
     const orgId = actor.orgId!;
-    const unitRows: { path: string }[] = await manager.query(
-      'SELECT path::text AS path FROM org_units WHERE id = $1 AND org_id = $2',
-      [dto.unitId, orgId],
-    );
-    if (!unitRows[0]) {
-      throw new DomainError(ErrorCode.ReferenceNotFound, 'No such unit in this organization', {
-        errors: [{ field: 'unitId', message: 'unit not found in this organization' }],
-      });
-    }
-    let codes: readonly PermissionCode[];
-    let roleName: string | null = null;
-    if (dto.roleId) {
-      const role = await this.roles.getRoleForGrant(manager, orgId, dto.roleId);
-      roleName = role.name;
-      codes = role.systemKey
-        ? systemRolePermissions(actor.orgKind!, role.systemKey)
-        : role.permissions.filter(isPermissionCode);
-    } else {
-      const permission = dto.permission ?? '';
-      if (
-        !isPermissionCode(permission) ||
-        (actor.orgKind !== 'platform' && isPlatformPermission(permission))
-      ) {
-        throw new DomainError(ErrorCode.Unprocessable, 'Unknown permission code', {
-          errors: [{ field: 'permission', message: `unknown permission code ${permission}` }],
-        });
-      }
-      codes = [permission];
-    }
-    this.assertDelegable(actor, codes, { scope: dto.scope, unitPath: unitRows[0].path });
-
+    const { roleName } = await this.assertGrantable(manager, actor, dto);
     const saved = await manager.save(
       manager.create(AccessGrant, {
         orgId,
@@ -217,6 +188,32 @@ export class GrantsService {
       granted_by: saved.grantedBy,
       created_at: saved.createdAt,
     });
+  }
+
+  /**
+   * Checks that the actor may give `dto` (unit in this organization, known role or permission, within
+   * their own authority) without writing anything. Invitations check a role up front with this.
+   */
+  async assertGrantable(
+    manager: EntityManager,
+    actor: Actor,
+    dto: Pick<CreateGrantDto, 'roleId' | 'permission' | 'unitId' | 'scope'>,
+  ): Promise<{ roleName: string | null }> {
+    const orgId = actor.orgId!;
+    const unitPath = await unitPathOf(manager, orgId, dto.unitId, 'unitId');
+    if (dto.roleId) {
+      const role = await this.roles.getRoleForGrant(manager, orgId, dto.roleId);
+      this.assertDelegable(actor, rolePermissions(role, actor.orgKind!), { scope: dto.scope, unitPath });
+      return { roleName: role.name };
+    }
+    const permission = dto.permission ?? '';
+    if (!isPermissionCode(permission) || (actor.orgKind !== 'platform' && isPlatformPermission(permission))) {
+      throw new DomainError(ErrorCode.Unprocessable, 'Unknown permission code', {
+        errors: [{ field: 'permission', message: `unknown permission code ${permission}` }],
+      });
+    }
+    this.assertDelegable(actor, [permission], { scope: dto.scope, unitPath });
+    return { roleName: null };
   }
 
   /** Serializes owner changes in one organization so two concurrent demotions cannot both pass. */
@@ -269,20 +266,11 @@ export class GrantsService {
     actor: Actor,
     row: GrantRow & { system_key: string | null; role_permissions: string[] | null },
   ): readonly PermissionCode[] {
-    if (row.role_id && row.system_key) return systemRolePermissions(actor.orgKind!, row.system_key);
-    if (row.role_id) return (row.role_permissions ?? []).filter(isPermissionCode);
-    if (row.permission && isPermissionCode(row.permission)) return [row.permission];
-    return [];
-  }
-
-  /** The member must exist in this organization and sit inside the caller's scope, else 404. */
-  private async memberInScope(manager: EntityManager, scope: DataScope, userId: string): Promise<void> {
-    const rows: { path: string }[] = await manager.query(
-      `SELECT u.path::text AS path FROM org_members m JOIN org_units u ON u.id = m.unit_id
-       WHERE m.org_id = $1 AND m.user_id = $2 AND m.status = 'active'`,
-      [scope.orgId, userId],
-    );
-    if (!rows[0] || !scope.permits({ unitPath: rows[0].path, ownerId: userId }))
-      throw DomainError.notFound('Member');
+    if (row.role_id)
+      return rolePermissions(
+        { systemKey: row.system_key, permissions: row.role_permissions },
+        actor.orgKind!,
+      );
+    return row.permission && isPermissionCode(row.permission) ? [row.permission] : [];
   }
 }

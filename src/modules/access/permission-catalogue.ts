@@ -114,3 +114,12 @@ export const SYSTEM_ROLES: Record<OrganizationKind, SystemRoleDefinition[]> = {
 export function systemRolePermissions(kind: OrganizationKind, key: string): readonly PermissionCode[] {
   return SYSTEM_ROLES[kind].find((role) => role.key === key)?.permissions ?? [];
 }
+
+/** The codes a role grants: a system role's come from this catalogue, a custom role's are stored. */
+export function rolePermissions(
+  role: { systemKey: string | null; permissions: readonly string[] | null },
+  kind: OrganizationKind,
+): readonly PermissionCode[] {
+  if (role.systemKey) return systemRolePermissions(kind, role.systemKey);
+  return (role.permissions ?? []).filter(isPermissionCode);
+}

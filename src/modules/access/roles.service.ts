@@ -11,7 +11,7 @@ import {
   isPlatformPermission,
   OrganizationKind,
   PermissionCode,
-  systemRolePermissions,
+  rolePermissions,
 } from './permission-catalogue';
 import { CreateRoleDto, ListRolesQueryDto, RoleDto, UpdateRoleDto } from './role.dto';
 import { Role } from './role.entity';
@@ -23,7 +23,7 @@ export function toRoleDto(role: Role, orgKind: OrganizationKind): RoleDto {
     description: role.description,
     system: role.systemKey !== null,
     systemKey: role.systemKey,
-    permissions: role.systemKey ? [...systemRolePermissions(orgKind, role.systemKey)] : role.permissions,
+    permissions: [...rolePermissions(role, orgKind)],
     createdAt: role.createdAt.toISOString(),
   };
 }

@@ -6,10 +6,8 @@ import { Page, paginate, parseSort, SortKey } from '../../platform/http/paginati
 import { NotificationsService } from '../../platform/notifications/notifications.service';
 import { Actor } from '../access/actor';
 import { DataScope } from '../access/data-scope';
-import { canDelegate } from '../access/delegation';
+import { memberInScope, unitPathOf } from '../access/org-lookups';
 import { GrantsService } from '../access/grants.service';
-import { RolesService } from '../access/roles.service';
-import { isPermissionCode, systemRolePermissions } from '../access/permission-catalogue';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import {
   InvitationDto,
@@ -53,7 +51,6 @@ export class MembersService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly grants: GrantsService,
-    private readonly roles: RolesService,
     private readonly apiKeys: ApiKeysService,
     private readonly notifications: NotificationsService,
   ) {}
@@ -84,7 +81,7 @@ export class MembersService {
 
   async inviteMember(actor: Actor, scope: DataScope, dto: InviteMemberDto): Promise<InvitationDto> {
     return this.dataSource.transaction(async (manager) => {
-      const unit = await this.unitPath(manager, scope.orgId, dto.unitId, 'unitId');
+      const unit = await unitPathOf(manager, scope.orgId, dto.unitId, 'unitId');
       if (!scope.permitsUnit(unit)) {
         throw new DomainError(
           ErrorCode.PermissionDenied,
@@ -109,16 +106,11 @@ export class MembersService {
         throw DomainError.validation(dto.roleId ? 'scope' : 'roleId', 'roleId and scope go together');
       }
       if (dto.roleId && dto.scope) {
-        const role = await this.roles.getRoleForGrant(manager, scope.orgId, dto.roleId);
-        const codes = role.systemKey
-          ? systemRolePermissions(actor.orgKind!, role.systemKey)
-          : role.permissions.filter(isPermissionCode);
-        if (codes.some((code) => !canDelegate(actor.grants, code, { scope: dto.scope!, unitPath: unit }))) {
-          throw new DomainError(
-            ErrorCode.GrantEscalation,
-            'You cannot grant permissions or scopes beyond your own',
-          );
-        }
+        await this.grants.assertGrantable(manager, actor, {
+          roleId: dto.roleId,
+          unitId: dto.unitId,
+          scope: dto.scope,
+        });
       }
       const now = this.clock.now();
       const invitation = await manager.save(
@@ -148,8 +140,8 @@ export class MembersService {
 
   async updateMember(scope: DataScope, userId: string, dto: UpdateMemberDto): Promise<MemberDto> {
     return this.dataSource.transaction(async (manager) => {
-      await this.memberPathInScope(manager, scope, userId);
-      const target = await this.unitPath(manager, scope.orgId, dto.unitId, 'unitId');
+      await memberInScope(manager, scope, userId, { lock: true });
+      const target = await unitPathOf(manager, scope.orgId, dto.unitId, 'unitId');
       if (!scope.permitsUnit(target)) {
         throw new DomainError(
           ErrorCode.PermissionDenied,
@@ -168,7 +160,7 @@ export class MembersService {
   async removeMember(actor: Actor, scope: DataScope, userId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await this.grants.lockOrganization(manager, scope.orgId);
-      await this.memberPathInScope(manager, scope, userId);
+      await memberInScope(manager, scope, userId, { lock: true });
       const ownsOrg: unknown[] = await manager.query(
         `SELECT 1 FROM access_grants g JOIN roles r ON r.id = g.role_id AND r.system_key = 'owner'
          WHERE g.org_id = $1 AND g.user_id = $2 AND g.scope = 'org'`,
@@ -204,34 +196,5 @@ export class MembersService {
       [orgId, userId],
     );
     return toMemberDto(rows[0]);
-  }
-
-  private async memberPathInScope(manager: EntityManager, scope: DataScope, userId: string): Promise<string> {
-    const rows: { path: string }[] = await manager.query(
-      `SELECT u.path::text AS path FROM org_members m JOIN org_units u ON u.id = m.unit_id
-       WHERE m.org_id = $1 AND m.user_id = $2 AND m.status = 'active' FOR UPDATE OF m`,
-      [scope.orgId, userId],
-    );
-    if (!rows[0] || !scope.permits({ unitPath: rows[0].path, ownerId: userId }))
-      throw DomainError.notFound('Member');
-    return rows[0].path;
-  }
-
-  private async unitPath(
-    manager: EntityManager,
-    orgId: string,
-    unitId: string,
-    field: string,
-  ): Promise<string> {
-    const rows: { path: string }[] = await manager.query(
-      'SELECT path::text AS path FROM org_units WHERE id = $1 AND org_id = $2',
-      [unitId, orgId],
-    );
-    if (!rows[0]) {
-      throw new DomainError(ErrorCode.ReferenceNotFound, 'No such unit in this organization', {
-        errors: [{ field, message: 'unit not found in this organization' }],
-      });
-    }
-    return rows[0].path;
   }
 }

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../../platform/errors';
 import { assertIfMatch } from '../../platform/http/etag';
 import { DataScope } from '../access/data-scope';
+import { unitNotFound } from '../access/org-lookups';
 import { OrgUnit, unitLabel } from './org-unit.entity';
 import {
   CreateUnitDto,
@@ -159,11 +160,7 @@ export class UnitsService {
   ): Promise<OrgUnit> {
     const unit = await manager.getRepository(OrgUnit).findOneBy({ id: unitId, orgId });
     if (!unit) {
-      if (field)
-        throw new DomainError(ErrorCode.ReferenceNotFound, `No such unit in this organization`, {
-          errors: [{ field, message: 'unit not found in this organization' }],
-        });
-      throw DomainError.notFound('Unit');
+      throw field ? unitNotFound(field) : DomainError.notFound('Unit');
     }
     return unit;
   }
