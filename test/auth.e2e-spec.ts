@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { Type } from '@nestjs/common';
 import { main as admin } from '../src/cli/admin';
 import { PLATFORM_ORG_ID } from '../src/modules/access/platform-org';
 import { MessageSender, OutgoingMessage } from '../src/modules/auth/message-sender';
@@ -94,7 +93,7 @@ describe('auth', () => {
     t = await createTestApp({
       env: { TRUST_PROXY: 'true', LOGIN_PER_IP_PER_MINUTE: '30' },
       // The harness types tokens as concrete classes; Nest itself accepts the abstract class as a token.
-      overrides: [{ provide: MessageSender as unknown as Type<MessageSender>, useValue: sender }],
+      overrides: [{ provide: MessageSender, useValue: sender }],
     });
   });
   afterAll(() => t.close());

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Provider, Type } from '@nestjs/common';
+import { Abstract, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -23,8 +23,7 @@ export interface TestAppOptions {
   jobs?: boolean;
   env?: Record<string, string>;
   /** Replace providers that stand for things outside the system (a mail gateway, say). */
-  overrides?: { provide: Type<unknown> | string | symbol; useValue: unknown }[];
-  extraProviders?: Provider[];
+  overrides?: { provide: Type<unknown> | Abstract<unknown> | string | symbol; useValue: unknown }[];
 }
 
 /** Boots the real app on a fresh database copied from the migrated template. */
