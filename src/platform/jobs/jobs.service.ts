@@ -39,17 +39,10 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** Queues a job. `singletonKey` collapses a burst of identical requests into one run. */
-  async send(
-    name: string,
-    data: object = {},
-    options: { singletonKey?: string; startAfterSeconds?: number } = {},
-  ) {
+  /** Queues a job (no-op when this process runs without a job queue). */
+  async send(name: string, data: object = {}, options: { startAfterSeconds?: number } = {}) {
     if (!this.boss) return null;
-    return this.boss.send(name, data, {
-      singletonKey: options.singletonKey,
-      startAfter: options.startAfterSeconds,
-    });
+    return this.boss.send(name, data, { startAfter: options.startAfterSeconds });
   }
 
   async onApplicationBootstrap(): Promise<void> {
