@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { Environment, validateEnvironment } from './platform/config/config.schema';
@@ -37,7 +37,10 @@ export async function configureApp(app: NestFastifyApplication, env: Environment
     credentials: false,
   });
 
-  await app.register(helmet, {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Security headers from helmet, built once. (@fastify/helmet rebuilds the middleware on every
+  // request, which cost about a tenth of an authenticated read's CPU in our profile.)
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -48,10 +51,9 @@ export async function configureApp(app: NestFastifyApplication, env: Environment
       },
     },
   });
-
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
 
   setupOpenApi(app);

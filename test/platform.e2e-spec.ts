@@ -20,6 +20,14 @@ describe('platform', () => {
     expect(res.body).toMatchObject({ status: 404, code: 'route_not_found', title: 'Not Found' });
   });
 
+  it('sends security headers on every response', async () => {
+    const res = await t.http().get('/health/live').expect(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    const problem = await t.http().get('/api/v1/nope').expect(404);
+    expect(problem.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
   it('echoes a sane X-Request-Id and mints one otherwise', async () => {
     const echoed = await t.http().get('/health/live').set('X-Request-Id', 'abc-123');
     expect(echoed.headers['x-request-id']).toBe('abc-123');
