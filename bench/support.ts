@@ -76,7 +76,7 @@ export async function createBenchDatabase(server: BenchServer): Promise<BenchDat
   const url = withDatabase(server.url, name);
   const dataSource = await new DataSource(buildDataSourceOptions({ url, poolSize: 2 })).initialize();
   try {
-    await runMigrationsLocked(dataSource);
+    await runMigrationsLocked(dataSource, { appRole: undefined });
   } finally {
     await dataSource.destroy();
   }

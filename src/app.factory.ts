@@ -38,6 +38,9 @@ export async function configureApp(app: NestFastifyApplication, env: Environment
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // File uploads sent as the body itself (sensitive-word imports). Fastify parses text/plain already;
+  // text/csv gets the same treatment, under the same BODY_LIMIT_BYTES.
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   // Security headers from helmet, built once. (@fastify/helmet rebuilds the middleware on every
   // request, which cost about a tenth of an authenticated read's CPU in our profile.)
   const securityHeaders = helmet({

@@ -7,10 +7,10 @@ import { buildDataSourceOptions } from './platform/database/data-source.options'
 import { resolveDatabase } from './platform/database/database-url';
 import { runMigrationsLocked } from './platform/database/migrator';
 
-async function migrate(url: string, logger: Logger): Promise<void> {
+async function migrate(url: string, appRole: string | undefined, logger: Logger): Promise<void> {
   const dataSource = await new DataSource(buildDataSourceOptions({ url, poolSize: 2 })).initialize();
   try {
-    const applied = await runMigrationsLocked(dataSource);
+    const applied = await runMigrationsLocked(dataSource, { appRole });
     logger.log(
       applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date',
     );
@@ -31,7 +31,7 @@ async function bootstrap(): Promise<void> {
   }
 
   const database = await resolveDatabase(env, (line) => logger.log(line));
-  if (env.MIGRATIONS_RUN_ON_START) await migrate(database.url, logger);
+  if (env.MIGRATIONS_RUN_ON_START) await migrate(database.url, env.DATABASE_APP_ROLE, logger);
 
   const app = await createApp({ databaseUrl: database.url });
   let stopping = false;

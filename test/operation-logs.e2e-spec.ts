@@ -185,6 +185,17 @@ describe('operation logs', () => {
       expect(await logsOf('oplog-anonymous')).toHaveLength(0);
     });
 
+    it('does not record a POST declared as not an operation (the live moderation check)', async () => {
+      await t
+        .http()
+        .post('/api/v1/moderation/check')
+        .set(owner.auth)
+        .set('X-Request-Id', 'oplog-check')
+        .send({ text: '今天天气不错' })
+        .expect(200);
+      expect(await logsOf('oplog-check')).toHaveLength(0);
+    });
+
     it('never stores a request body', async () => {
       const id = await insertNotification(owner.id);
       // The route takes no body; whatever is sent must not land in the log (passwords travel in bodies).

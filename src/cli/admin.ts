@@ -12,6 +12,7 @@ import { resolveDatabase } from '../platform/database/database-url';
 import { runMigrationsLocked } from '../platform/database/migrator';
 import { DomainError } from '../platform/errors';
 import { createPlatformAdmin } from './create-platform-admin.command';
+import { MAX_ROTATION_BATCH, rotateKeys } from './rotate-keys.command';
 
 /**
  * Ops commands that act on the application's data through its own services, so they obey the same
@@ -19,6 +20,7 @@ import { createPlatformAdmin } from './create-platform-admin.command';
  * DATABASE_URL or, when it is unset, the embedded PostgreSQL (reused when the app is running on it).
  *
  *   npm run admin -- create-platform-admin --username <name> --password <password> [--email e] [--phone p]
+ *   npm run admin -- rotate-keys [--batch-size n]
  *
  * Works from source (`node -r @swc-node/register src/cli/admin.ts`) and compiled (`dist/src/cli/admin.js`).
  * To add a command, add an entry to COMMANDS.
@@ -62,6 +64,27 @@ export const COMMANDS: Record<string, Command> = {
         phone: text(values, 'phone'),
       });
       print(`Created platform administrator ${user.username} (${user.id}) with the platform owner role.`);
+    },
+  },
+  'rotate-keys': {
+    summary: 'Re-encrypt account credentials and resident ID numbers under ENCRYPTION_ACTIVE_KEY_ID',
+    usage:
+      `rotate-keys [--batch-size <1-${MAX_ROTATION_BATCH}>]\n` +
+      '  Safe while the API serves. Exits 1 while anything remains under an old key: run it again then.\n' +
+      '  Runbook: docs/modules/credentials.md.',
+    options: { 'batch-size': { type: 'string' } },
+    async run(app, values, print) {
+      const raw = text(values, 'batch-size');
+      const batchSize = raw === undefined ? undefined : Number(raw);
+      if (
+        batchSize !== undefined &&
+        !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= MAX_ROTATION_BATCH)
+      ) {
+        throw new UsageError(`--batch-size must be a whole number from 1 to ${MAX_ROTATION_BATCH}`);
+      }
+      if (!(await rotateKeys(app, { batchSize }, print))) {
+        throw new Error('some values are still sealed with an old key (see above)');
+      }
     },
   },
 };
@@ -110,7 +133,7 @@ async function ensureSchema(env: Environment, url: string, print: (line: string)
   ).initialize();
   try {
     if (env.MIGRATIONS_RUN_ON_START) {
-      const applied = await runMigrationsLocked(dataSource);
+      const applied = await runMigrationsLocked(dataSource, { appRole: env.DATABASE_APP_ROLE });
       if (applied.length > 0) print(`Applied migrations: ${applied.join(', ')}`);
     } else if (await dataSource.showMigrations()) {
       throw new Error('The database has pending migrations: run `npm run migration:run` first');

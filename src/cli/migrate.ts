@@ -208,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await withDataSource(env, target.url, async (dataSource) => {
-          const applied = await runMigrationsLocked(dataSource);
+          const applied = await runMigrationsLocked(dataSource, { appRole: env.DATABASE_APP_ROLE });
           print(applied.length ? `Applied ${applied.length} migration(s).` : 'No pending migrations.');
           return 0;
         });

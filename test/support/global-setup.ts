@@ -38,7 +38,7 @@ export default async function globalSetup(): Promise<void> {
   const dataSource = await new DataSource(
     buildDataSourceOptions({ url: templateUrl, poolSize: 2 }),
   ).initialize();
-  await runMigrationsLocked(dataSource);
+  await runMigrationsLocked(dataSource, { appRole: undefined });
   await dataSource.destroy();
 
   const boss = new PgBoss({

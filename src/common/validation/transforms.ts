@@ -16,3 +16,6 @@ export const NormalizeCreditCode = () => onStrings(normalizeCreditCode);
 export const NormalizeMainlandMobile = () => onStrings(normalizeMainlandMobile);
 /** Emails compare case-insensitively, so they are kept lower-cased. */
 export const NormalizeEmail = () => onStrings((value) => value.trim().toLowerCase());
+/** Query strings are text: accept exactly `true` / `false` and let anything else fail `@IsBoolean()`. */
+export const QueryBoolean = () =>
+  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));

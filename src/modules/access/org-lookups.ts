@@ -38,3 +38,15 @@ export async function memberInScope(
     throw DomainError.notFound('Member');
   return rows[0].path;
 }
+
+/** Users holding the organization's system owner role at organization scope: who hears about its contracts. */
+export async function organizationOwnerIds(manager: EntityManager, orgId: string): Promise<string[]> {
+  const rows: { user_id: string }[] = await manager.query(
+    `SELECT DISTINCT g.user_id FROM access_grants g
+       JOIN roles r ON r.id = g.role_id AND r.system_key = 'owner'
+       JOIN org_members m ON m.org_id = g.org_id AND m.user_id = g.user_id AND m.status = 'active'
+     WHERE g.org_id = $1 AND g.scope = 'org' AND g.effect = 'allow'`,
+    [orgId],
+  );
+  return rows.map((r) => r.user_id);
+}

@@ -23,12 +23,83 @@ export const PERMISSIONS = {
   'api-keys:read': { module: 'access', description: 'List API keys for partner systems' },
   'api-keys:manage': { module: 'access', description: 'Create and revoke API keys' },
   'operation-logs:read': { module: 'audit', description: "Read the organization's operation log" },
+  'social-accounts:read': {
+    module: 'social-accounts',
+    description: "View the organization's social accounts, or the authorized accounts assigned to it",
+  },
+  'social-accounts:manage': {
+    module: 'social-accounts',
+    description: 'Add, edit, freeze and archive the social accounts the organization owns',
+  },
+  'authorizations:read': {
+    module: 'social-accounts',
+    description: 'View authorizations granted to agencies or received from brands',
+  },
+  'authorizations:manage': {
+    module: 'social-accounts',
+    description: 'Offer and revoke authorizations (brand); accept or decline them (agency)',
+  },
+  'assignments:manage': {
+    module: 'social-accounts',
+    description: 'Assign authorized accounts to units and members of the agency',
+  },
+  'credentials:manage': {
+    module: 'social-accounts',
+    description: "Store and replace a social account's credentials",
+  },
+  'credentials:reveal': {
+    module: 'social-accounts',
+    description: "Reveal a social account's credentials once, with a stated reason",
+  },
+  'usage-records:read': {
+    module: 'social-accounts',
+    description: "Read, export and verify a social account's usage records",
+  },
+  'content:read': { module: 'content', description: "View the organization's content and its history" },
+  'content:write': {
+    module: 'content',
+    description: 'Create, edit, submit and delete content (an author holds it with a self scope)',
+  },
+  'content:publish': {
+    module: 'content',
+    description: 'Target content at a social account and retry failed publishing',
+  },
+  'content:review': {
+    module: 'content',
+    description: "Claim and decide the organization's own review tasks",
+  },
+  'sensitive-words:read': {
+    module: 'moderation',
+    description: "View the organization's sensitive-word lexicon",
+  },
+  'sensitive-words:manage': {
+    module: 'moderation',
+    description: "Edit and import the organization's sensitive words and its moderation policy",
+  },
   'platform:verifications:read': {
     module: 'platform',
     description: 'List real-name and enterprise verifications',
   },
   'platform:verifications:decide': { module: 'platform', description: 'Approve or reject verifications' },
   'platform:orgs:read': { module: 'platform', description: 'View any organization' },
+  'platform:content:review': { module: 'platform', description: 'Claim and decide platform review tasks' },
+  'platform:content:edit': {
+    module: 'platform',
+    description: 'Editor powers on published content: correct, classify, sort, recommend, pin, feature',
+  },
+  'platform:content:remove': { module: 'platform', description: 'Remove published content with a reason' },
+  'platform:content:restore': {
+    module: 'platform',
+    description: 'Decide requests to restore removed content',
+  },
+  'platform:sensitive-words:manage': {
+    module: 'platform',
+    description: "Edit and import the platform's sensitive-word lexicon",
+  },
+  'platform:social-accounts:suspend': {
+    module: 'platform',
+    description: 'Suspend a social account for breaking platform rules, and lift the suspension',
+  },
 } as const satisfies Record<string, { module: string; description: string }>;
 
 export type PermissionCode = keyof typeof PERMISSIONS;
@@ -53,7 +124,13 @@ export interface SystemRoleDefinition {
 
 const tenantCodes = PERMISSION_CODES.filter((code) => !isPlatformPermission(code));
 const platformCodes = PERMISSION_CODES.filter(isPlatformPermission);
-const readCodes: PermissionCode[] = ['org:read', 'units:read', 'members:read'];
+const readCodes: PermissionCode[] = [
+  'org:read',
+  'units:read',
+  'members:read',
+  'social-accounts:read',
+  'content:read',
+];
 
 const TENANT_ROLES: SystemRoleDefinition[] = [
   { key: 'owner', name: 'Owner', description: 'Full control of the organization', permissions: tenantCodes },
@@ -67,19 +144,25 @@ const TENANT_ROLES: SystemRoleDefinition[] = [
     key: 'operator',
     name: 'Operator',
     description: 'Operates accounts and content day to day',
-    permissions: readCodes,
+    permissions: [...readCodes, 'content:write', 'content:publish', 'sensitive-words:read'],
   },
   {
     key: 'reviewer',
     name: 'Reviewer',
     description: 'Reviews content before it shows',
-    permissions: readCodes,
+    permissions: [...readCodes, 'content:review', 'sensitive-words:read'],
   },
   {
     key: 'analyst',
     name: 'Analyst',
     description: 'Reads data and reports',
-    permissions: [...readCodes, 'roles:read', 'operation-logs:read'],
+    permissions: [
+      ...readCodes,
+      'roles:read',
+      'operation-logs:read',
+      'authorizations:read',
+      'usage-records:read',
+    ],
   },
   { key: 'service_agent', name: 'Service agent', description: 'Serves customers', permissions: readCodes },
   { key: 'viewer', name: 'Viewer', description: 'Read-only access', permissions: readCodes },
@@ -106,7 +189,14 @@ export const SYSTEM_ROLES: Record<OrganizationKind, SystemRoleDefinition[]> = {
       key: 'reviewer',
       name: 'Reviewer',
       description: 'Decides verifications and reviews',
-      permissions: ['org:read', 'units:read', 'platform:verifications:read', 'platform:verifications:decide'],
+      permissions: [
+        'org:read',
+        'units:read',
+        'platform:verifications:read',
+        'platform:verifications:decide',
+        'platform:content:review',
+        'platform:content:restore',
+      ],
     },
   ],
 };

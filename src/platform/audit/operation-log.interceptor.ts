@@ -5,6 +5,7 @@ import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
 import { ACCESS_CONTEXT, AccessContext } from '../../modules/access/actor';
 import { ACCESS_POLICY, AccessPolicy } from '../../modules/access/authorize.decorator';
 import { mapError } from '../errors/error-mapper';
+import { NOT_AN_OPERATION } from './not-an-operation.decorator';
 import { OperationResult } from './operation-log.entity';
 import { OperationLogEntry, OperationLogsService } from './operation-logs.service';
 
@@ -16,6 +17,8 @@ type AuditedRequest = FastifyRequest & { [ACCESS_CONTEXT]?: AccessContext };
 
 interface RouteAudit {
   action: string;
+  /** Declared with `@NotAnOperation()`: a POST that only reads. */
+  readOnly: boolean;
   /** Routes declaring a `platform:*` permission are recorded whatever their method. */
   platform: boolean;
 }
@@ -44,7 +47,7 @@ export class OperationLogInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<AuditedRequest>();
     const route = this.routeAudit(context);
-    if (!MUTATING.has(request.method) && !route.platform) return next.handle();
+    if ((!MUTATING.has(request.method) || route.readOnly) && !route.platform) return next.handle();
     const routeUrl = request.routeOptions?.url ?? '';
     if (!routeUrl.startsWith(API_ROUTE_PREFIX)) return next.handle();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
@@ -80,7 +83,11 @@ export class OperationLogInterceptor implements NestInterceptor {
         handler,
         context.getClass(),
       ]);
-      audit = { action: handler.name, platform: policy?.kind === 'permission' && policy.platform };
+      audit = {
+        action: handler.name,
+        platform: policy?.kind === 'permission' && policy.platform,
+        readOnly: this.reflector.get<boolean | undefined>(NOT_AN_OPERATION, handler) === true,
+      };
       this.routes.set(handler, audit);
     }
     return audit;

@@ -70,14 +70,17 @@ export const configSchema = Joi.object({
   REFRESH_TTL_DAYS: Joi.number().integer().min(1).default(30).description('Refresh token lifetime'),
 
   ENCRYPTION_KEYS: Joi.string()
-    .pattern(/^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/)
+    .pattern(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=]+)*$/)
     .description('Data keys "id:base64(32 bytes)", comma-separated; old keys stay to decrypt')
     .when(isProduction, {
       is: 'production',
       then: Joi.required(),
       otherwise: Joi.optional().default('dev1:ZGV2LW9ubHktMzItYnl0ZS1lbmNyeXB0aW9uLWtleSE='),
     }),
-  ENCRYPTION_ACTIVE_KEY_ID: Joi.string().default('dev1').description('Key id used to encrypt new data'),
+  ENCRYPTION_ACTIVE_KEY_ID: Joi.string()
+    .max(32)
+    .default('dev1')
+    .description('Key id used to encrypt new data'),
 
   SMTP_URL: Joi.string().uri().optional().description('SMTP server for mail; unset = codes are logged'),
   MAIL_FROM: Joi.string().default('Daiyun <no-reply@daiyun.local>').description('Sender address of mail'),
@@ -100,6 +103,150 @@ export const configSchema = Joi.object({
     .min(1)
     .default(30)
     .description('Login attempts per IP a minute'),
+
+  USAGE_CHECKPOINT_KEYS: productionSecret(
+    'dev1:ZGV2LW9ubHktdXNhZ2UtY2hlY2twb2ludC1rZXktMDE=',
+    'HMAC-SHA256 keys "id:base64(at least 32 bytes)" signing usage-record checkpoints, comma-separated; ' +
+      'old keys stay listed to verify the checkpoints they signed',
+  ).pattern(/^[A-Za-z0-9_-]{1,64}:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]{1,64}:[A-Za-z0-9+/=]+)*$/),
+  USAGE_CHECKPOINT_ACTIVE_KEY_ID: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('dev1')
+    .description('Key id (from USAGE_CHECKPOINT_KEYS) that signs new usage-record checkpoints'),
+  USAGE_CHECKPOINT_INTERVAL_SECONDS: Joi.number()
+    .integer()
+    .min(60)
+    .default(300)
+    .description(
+      'A chain with new usage records gets a signed checkpoint once its last one is this old ' +
+        '(checked every minute, so the effective interval rounds up to the next minute)',
+    ),
+  USAGE_CHECKPOINT_EVERY_RECORDS: Joi.number()
+    .integer()
+    .min(1)
+    .default(100)
+    .description('Also checkpoint a chain, within the appending transaction, every this many records'),
+  DATABASE_APP_ROLE: Joi.string()
+    .pattern(/^[a-z_][a-z0-9_]*$/)
+    .max(63)
+    .optional()
+    .description(
+      'Role the API connects as; when set, every migration run revokes UPDATE, DELETE and TRUNCATE on ' +
+        'the append-only tables from it (it must not own them nor run the migrations)',
+    ),
+
+  CREDENTIAL_REVEALS_PER_HOUR: Joi.number()
+    .integer()
+    .min(1)
+    .default(5)
+    .description('Credential reveals a member may make per hour'),
+  CREDENTIAL_REVEALS_ALERT_PER_DAY: Joi.number()
+    .integer()
+    .min(1)
+    .default(3)
+    .description("More reveals of one brand's accounts in a day than this alert the brand"),
+  CREDENTIAL_REVEAL_USUAL_HOURS: Joi.string()
+    .pattern(/^([01]\d|2[0-3])-([01]\d|2[0-4])$/)
+    .custom((value: string, helpers) => {
+      const [start, end] = value.split('-');
+      return start === end
+        ? helpers.message({ custom: '{{#label}} must not start and end at the same hour' })
+        : value;
+    })
+    .default('09-21')
+    .description(
+      'Usual hours for credential reveals (China time, "HH-HH", end excluded; "22-06" spans midnight, ' +
+        '"00-24" is all day); a reveal outside them alerts the brand',
+    ),
+  CONTENT_RESTORE_WINDOW_DAYS: Joi.number()
+    .integer()
+    .min(1)
+    .default(30)
+    .description('Days after a removal during which the author may ask to restore the content'),
+  REVIEW_CLAIM_MINUTES: Joi.number()
+    .integer()
+    .min(1)
+    .default(30)
+    .description('How long a claimed review task stays locked to its reviewer'),
+  AUTHORIZATION_EXPIRY_WARNING_DAYS: Joi.number()
+    .integer()
+    .min(1)
+    .default(7)
+    .description('Days before an authorization expires that both sides are warned'),
+
+  MODERATION_VERSION_CHECK_MS: Joi.number()
+    .integer()
+    .min(0)
+    .default(2000)
+    .description(
+      'How often (at most) each API process asks the database whether a lexicon or moderation policy ' +
+        'changed; a change made on another replica shows in checks within this time',
+    ),
+  MODERATION_ENGINE_CACHE_SIZE: Joi.number()
+    .integer()
+    .min(1)
+    .default(256)
+    .description(
+      "Organizations' built sensitive-word engines kept in memory per process (least recent evicted)",
+    ),
+  MODERATION_IMPORT_MAX_LINES: Joi.number()
+    .integer()
+    .min(1)
+    .default(10_000)
+    .description('Most entries one sensitive-word import file may hold'),
+
+  PUBLISH_CONNECTOR: Joi.string()
+    .valid('sandbox', 'douyin')
+    .default('sandbox')
+    // Without a client key only the sandbox can work: fail at start-up, not at the first publish.
+    .when('DOUYIN_CLIENT_KEY', {
+      not: Joi.exist(),
+      then: Joi.valid(Joi.override, 'sandbox').messages({
+        'any.only': '"PUBLISH_CONNECTOR" must be sandbox while DOUYIN_CLIENT_KEY is unset (douyin needs it)',
+      }),
+    })
+    .description(
+      'How content reaches social accounts: `sandbox` records what would be published (in ' +
+        'sandbox_publications) and publishes nothing; `douyin` publishes to Douyin accounts through the ' +
+        'Douyin Open Platform (accounts of other platforms then fail to publish)',
+    ),
+  PUBLISH_MAX_ATTEMPTS: Joi.number()
+    .integer()
+    .min(1)
+    .max(20)
+    .default(5)
+    .description('Publish attempts (the first included) before content ends in publish_failed'),
+  PUBLISH_RETRY_BASE_SECONDS: Joi.number()
+    .integer()
+    .min(1)
+    .default(60)
+    .description('Wait after the first failed publish attempt; doubles after each further failure'),
+  PUBLISH_LEASE_SECONDS: Joi.number()
+    .integer()
+    .min(60)
+    .default(900)
+    .description(
+      'How long one publish attempt may take; the connector is stopped before it ends, and an attempt ' +
+        'still pending after it (its process died) ends in publish_failed with an unknown outcome',
+    ),
+  DOUYIN_OPEN_API_BASE_URL: Joi.string()
+    .uri({ scheme: ['https', 'http'] })
+    .default('https://open.douyin.com')
+    .description('Base URL of the Douyin Open Platform API'),
+  DOUYIN_CLIENT_KEY: Joi.string()
+    .max(64)
+    .optional()
+    .description('client_key of the Douyin Open Platform app (needed when PUBLISH_CONNECTOR=douyin)'),
+  DOUYIN_HTTP_TIMEOUT_SECONDS: Joi.number()
+    .integer()
+    .min(1)
+    .default(30)
+    .description('Timeout of one Douyin Open Platform API call (token refresh, create)'),
+  DOUYIN_UPLOAD_TIMEOUT_SECONDS: Joi.number()
+    .integer()
+    .min(1)
+    .default(300)
+    .description('Timeout of fetching one attachment and uploading it to Douyin'),
 }).options({ allowUnknown: true, abortEarly: false });
 
 export type Environment = {
@@ -130,6 +277,28 @@ export type Environment = {
   LOGIN_MAX_FAILURES: number;
   LOGIN_LOCK_MINUTES: number;
   LOGIN_PER_IP_PER_MINUTE: number;
+  USAGE_CHECKPOINT_KEYS: string;
+  USAGE_CHECKPOINT_ACTIVE_KEY_ID: string;
+  USAGE_CHECKPOINT_INTERVAL_SECONDS: number;
+  USAGE_CHECKPOINT_EVERY_RECORDS: number;
+  DATABASE_APP_ROLE?: string;
+  CREDENTIAL_REVEALS_PER_HOUR: number;
+  CREDENTIAL_REVEALS_ALERT_PER_DAY: number;
+  CREDENTIAL_REVEAL_USUAL_HOURS: string;
+  AUTHORIZATION_EXPIRY_WARNING_DAYS: number;
+  MODERATION_VERSION_CHECK_MS: number;
+  MODERATION_ENGINE_CACHE_SIZE: number;
+  MODERATION_IMPORT_MAX_LINES: number;
+  PUBLISH_CONNECTOR: 'sandbox' | 'douyin';
+  PUBLISH_MAX_ATTEMPTS: number;
+  PUBLISH_RETRY_BASE_SECONDS: number;
+  PUBLISH_LEASE_SECONDS: number;
+  DOUYIN_OPEN_API_BASE_URL: string;
+  DOUYIN_CLIENT_KEY?: string;
+  DOUYIN_HTTP_TIMEOUT_SECONDS: number;
+  DOUYIN_UPLOAD_TIMEOUT_SECONDS: number;
+  CONTENT_RESTORE_WINDOW_DAYS: number;
+  REVIEW_CLAIM_MINUTES: number;
 };
 
 /** Validates a raw environment; throws an Error whose message names every bad variable. */

@@ -46,8 +46,8 @@ export class FieldCipher {
   encrypt(plaintext: string, associatedData?: string): EncryptedValue {
     const key = this.keys.get(this.activeKeyId)!;
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    if (associatedData) cipher.setAAD(Buffer.from(associatedData));
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+    if (associatedData !== undefined) cipher.setAAD(Buffer.from(associatedData));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return {
       keyId: this.activeKeyId,
@@ -59,9 +59,11 @@ export class FieldCipher {
     const key = this.keys.get(value.keyId);
     if (!key) throw new Error(`Unknown encryption key id "${value.keyId}"`);
     const raw = Buffer.from(value.ciphertext, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+    if (raw.length < 28) throw new Error('Ciphertext is too short to be sealed by this cipher');
+    // A fixed tag length: otherwise GCM would accept a truncated tag and weaken the integrity check.
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12), { authTagLength: 16 });
     decipher.setAuthTag(raw.subarray(12, 28));
-    if (associatedData) decipher.setAAD(Buffer.from(associatedData));
+    if (associatedData !== undefined) decipher.setAAD(Buffer.from(associatedData));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   }
 }

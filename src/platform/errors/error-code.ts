@@ -32,6 +32,9 @@ export enum ErrorCode {
   UnitCycle = 'unit_cycle',
   LastOwner = 'last_owner',
   GrantEscalation = 'grant_escalation',
+  SocialAccountUnavailable = 'social_account_unavailable',
+  AuthorizationScopeMissing = 'authorization_scope_missing',
+  AccountNotAssigned = 'account_not_assigned',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
 }
@@ -64,6 +67,9 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.UnitCycle]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.LastOwner]: HttpStatus.CONFLICT,
   [ErrorCode.GrantEscalation]: HttpStatus.FORBIDDEN,
+  [ErrorCode.SocialAccountUnavailable]: HttpStatus.CONFLICT,
+  [ErrorCode.AuthorizationScopeMissing]: HttpStatus.FORBIDDEN,
+  [ErrorCode.AccountNotAssigned]: HttpStatus.FORBIDDEN,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };

@@ -1,17 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
+import { QueryBoolean } from '../../common/validation/transforms';
 import { PageOf, PageQueryDto } from '../http/pagination';
 import { Notification } from './notification.entity';
-
-/** Query strings are text; accept exactly `true` / `false` and let anything else fail validation. */
-const toBoolean = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value;
 
 export class ListNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: Boolean, description: 'Only unread notifications when `true`' })
   @IsOptional()
-  @Transform(toBoolean)
+  @QueryBoolean()
   @IsBoolean()
   unread?: boolean;
 }

@@ -1,0 +1,79 @@
+/** What the engine reports, and how a list of findings becomes one decision. */
+
+export type Severity = 'low' | 'medium' | 'high';
+export type Action = 'block' | 'review' | 'flag';
+
+export interface Finding {
+  /** The lexicon term as written in its entry, or the detector's name (`mobile_phone`, …). */
+  term: string;
+  category: string;
+  severity: Severity;
+  action: Action;
+  /** UTF-16 offsets into the scanned text: `text.slice(start, end)` is what was matched. */
+  start: number;
+  end: number;
+  /** `text.slice(start, end)`, including any junk the writer put between the characters. */
+  matchedText: string;
+  source: 'lexicon' | 'pattern';
+  entryId?: string;
+  /** The lexicon layer the entry came from (`platform`, `org`, …). */
+  layer?: string;
+  hint?: string;
+}
+
+export type SummaryAction = Action | 'none';
+
+export interface FindingsSummary {
+  /** The strongest action among the findings: block > review > flag > none. */
+  action: SummaryAction;
+  /** The highest severity, or null without findings. */
+  severity: Severity | null;
+  /** Distinct categories in order of first appearance. */
+  categories: string[];
+  count: number;
+}
+
+const ACTION_RANK: Record<SummaryAction, number> = { none: 0, flag: 1, review: 2, block: 3 };
+const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
+
+export function summarize(findings: readonly Finding[]): FindingsSummary {
+  let action: SummaryAction = 'none';
+  let severity: Severity | null = null;
+  const categories = new Set<string>();
+  for (const finding of findings) {
+    if (ACTION_RANK[finding.action] > ACTION_RANK[action]) action = finding.action;
+    if (severity === null || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[severity]) {
+      severity = finding.severity;
+    }
+    categories.add(finding.category);
+  }
+  return { action, severity, categories: [...categories], count: findings.length };
+}
+
+/** By start, then the longer span first, so an enclosing finding precedes what it contains. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.start - b.start || b.end - a.end || ACTION_RANK[b.action] - ACTION_RANK[a.action];
+}
+
+/**
+ * A detector and a lexicon entry of the same category often see the same thing ("加微信" in the
+ * lexicon, "加微信 abc_123" as a WeChat ID). Reporting both says nothing new, so of a lexicon and a
+ * pattern finding of one category where one span contains the other, only the wider one stays (the
+ * pattern's on a tie, as it is the more specific). Overlapping findings otherwise all stay.
+ */
+export function dropRedundant(sorted: readonly Finding[]): Finding[] {
+  const kept: Finding[] = [];
+  const dropped = new Set<Finding>();
+  for (let i = 0; i < sorted.length; i += 1) {
+    const outer = sorted[i];
+    for (let j = i + 1; j < sorted.length && sorted[j].start < outer.end; j += 1) {
+      const inner = sorted[j];
+      if (inner.source === outer.source || inner.category !== outer.category || inner.end > outer.end)
+        continue;
+      const sameSpan = inner.start === outer.start && inner.end === outer.end;
+      dropped.add(sameSpan && outer.source === 'lexicon' ? outer : inner);
+    }
+  }
+  for (const finding of sorted) if (!dropped.has(finding)) kept.push(finding);
+  return kept;
+}

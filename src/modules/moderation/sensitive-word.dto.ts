@@ -1,0 +1,295 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateIf,
+} from 'class-validator';
+import { HasNoControlCharacters } from '../../common/validation/plain-text';
+import { QueryBoolean, Trim } from '../../common/validation/transforms';
+import { PageQueryDto } from '../../platform/http/pagination';
+import type { Action, Severity } from './engine';
+import { SensitiveWord } from './sensitive-word.entity';
+
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high'];
+export const ACTIONS: readonly Action[] = ['block', 'review', 'flag'];
+export const MAX_ALLOW_PHRASES = 20;
+
+const CATEGORY = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/;
+const CATEGORY_MESSAGE =
+  'category must be lower-case words joined by dots, e.g. `fraud` or `advertising.claim`';
+
+/** Optional in an update, but not nullable: `null` fails the type check rather than blanking a column. */
+const IsOptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** Trims each string of an array (leaving anything else for the type checks to report). */
+const TrimEach = () =>
+  Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value)
+      ? value.map((item: unknown) => (typeof item === 'string' ? item.trim() : item))
+      : value,
+  );
+
+export class CreateSensitiveWordDto {
+  /** The term as people write it; case, width, traditional characters and symbols between characters don't matter. */
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  @HasNoControlCharacters()
+  term: string;
+
+  /** A lower-case code such as `fraud`, `gambling` or `advertising.absolute_term`. */
+  @Trim()
+  @IsString()
+  @Length(1, 64)
+  @Matches(CATEGORY, { message: CATEGORY_MESSAGE })
+  category: string;
+
+  @ApiProperty({ enum: SEVERITIES })
+  @IsIn(SEVERITIES)
+  severity: Severity;
+
+  /** `block` rejects content, `review` sends it to a person, `flag` only marks it. */
+  @ApiProperty({ enum: ACTIONS })
+  @IsIn(ACTIONS)
+  action: Action;
+
+  /** Longer phrases that contain the term innocently (最佳赏味期 for 最佳). Each must contain the term. */
+  @IsOptional()
+  @TrimEach()
+  @IsArray()
+  @ArrayMaxSize(MAX_ALLOW_PHRASES)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  @HasNoControlCharacters({ each: true })
+  allowPhrases?: string[];
+
+  /** Shown with a finding: why the term matters and when it is allowed anyway. */
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 500)
+  @HasNoControlCharacters()
+  hint?: string | null;
+}
+
+export class UpdateSensitiveWordDto {
+  @IsOptionalNotNull()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  @HasNoControlCharacters()
+  term?: string;
+
+  @IsOptionalNotNull()
+  @Trim()
+  @IsString()
+  @Length(1, 64)
+  @Matches(CATEGORY, { message: CATEGORY_MESSAGE })
+  category?: string;
+
+  @ApiPropertyOptional({ enum: SEVERITIES })
+  @IsOptionalNotNull()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  @ApiPropertyOptional({ enum: ACTIONS })
+  @IsOptionalNotNull()
+  @IsIn(ACTIONS)
+  action?: Action;
+
+  /** Replaces the list; `[]` removes every allow phrase. */
+  @IsOptionalNotNull()
+  @TrimEach()
+  @IsArray()
+  @ArrayMaxSize(MAX_ALLOW_PHRASES)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  @HasNoControlCharacters({ each: true })
+  allowPhrases?: string[];
+
+  /** `null` removes the hint. */
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 500)
+  @HasNoControlCharacters()
+  hint?: string | null;
+}
+
+export class ListSensitiveWordsQueryDto extends PageQueryDto {
+  /** Case-insensitive substring of the term. */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  category?: string;
+
+  @ApiPropertyOptional({ enum: ACTIONS })
+  @IsOptional()
+  @IsIn(ACTIONS)
+  action?: Action;
+
+  @ApiPropertyOptional({ enum: SEVERITIES })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  /** `createdAt` (default `-createdAt`) or `term`; prefix `-` for descending. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 32)
+  sort?: string;
+}
+
+export class ImportSensitiveWordsQueryDto {
+  /** How to read the body; defaults from its Content-Type (`text/csv` → csv, `text/plain` → lines). */
+  @ApiPropertyOptional({ enum: ['lines', 'csv'] })
+  @IsOptional()
+  @IsIn(['lines', 'csv'])
+  format?: 'lines' | 'csv';
+
+  /** Category of lines (and of CSV rows that leave it empty). */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 64)
+  @Matches(CATEGORY, { message: CATEGORY_MESSAGE })
+  category?: string;
+
+  @ApiPropertyOptional({ enum: SEVERITIES, description: 'Severity of lines and rows that leave it empty' })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  @ApiPropertyOptional({ enum: ACTIONS, description: 'Action of lines and rows that leave it empty' })
+  @IsOptional()
+  @IsIn(ACTIONS)
+  action?: Action;
+
+  /** Report what would happen without changing anything. */
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
+export class SensitiveWordDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ['platform', 'organization'] })
+  lexicon: 'platform' | 'organization';
+
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'Null in the platform lexicon' })
+  orgId: string | null;
+
+  @ApiProperty()
+  term: string;
+
+  @ApiProperty()
+  category: string;
+
+  @ApiProperty({ enum: SEVERITIES })
+  severity: Severity;
+
+  @ApiProperty({ enum: ACTIONS })
+  action: Action;
+
+  @ApiProperty({ type: String, isArray: true })
+  allowPhrases: string[];
+
+  @ApiProperty({ type: String, nullable: true })
+  hint: string | null;
+
+  @ApiProperty({ format: 'uuid', type: String, nullable: true })
+  createdBy: string | null;
+
+  @ApiProperty({ format: 'uuid', type: String, nullable: true })
+  updatedBy: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export const toSensitiveWordDto = (word: SensitiveWord): SensitiveWordDto => ({
+  id: word.id,
+  lexicon: word.orgId === null ? 'platform' : 'organization',
+  orgId: word.orgId,
+  term: word.term,
+  category: word.category,
+  severity: word.severity,
+  action: word.action,
+  allowPhrases: word.allowPhrases,
+  hint: word.hint,
+  createdBy: word.createdBy,
+  updatedBy: word.updatedBy,
+  createdAt: word.createdAt.toISOString(),
+  updatedAt: word.updatedAt.toISOString(),
+});
+
+export const IMPORT_OUTCOMES = ['created', 'updated', 'skipped'] as const;
+export const SKIP_REASONS = [
+  'invalid',
+  'empty_after_normalization',
+  'allow_phrase_mismatch',
+  'duplicate_in_file',
+  'exists',
+  'unchanged',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export class ImportLineResultDto {
+  @ApiProperty({ description: 'Line of the file (1-based) where the entry starts' })
+  line: number;
+
+  @ApiProperty({ description: 'The term as read from the line (may be empty when the line is invalid)' })
+  term: string;
+
+  @ApiProperty({ enum: IMPORT_OUTCOMES })
+  result: (typeof IMPORT_OUTCOMES)[number];
+
+  @ApiPropertyOptional({ enum: SKIP_REASONS, description: 'Why a line was skipped' })
+  reason?: SkipReason;
+
+  @ApiPropertyOptional({ description: 'What was wrong, for people' })
+  message?: string;
+}
+
+export class ImportResultDto {
+  @ApiProperty({ description: 'True when nothing was changed because `dryRun` was set' })
+  dryRun: boolean;
+
+  @ApiProperty()
+  created: number;
+
+  @ApiProperty()
+  updated: number;
+
+  @ApiProperty()
+  skipped: number;
+
+  @ApiProperty({
+    type: ImportLineResultDto,
+    isArray: true,
+    description: 'One entry per term line, in file order',
+  })
+  lines: ImportLineResultDto[];
+}
