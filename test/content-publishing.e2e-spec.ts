@@ -732,6 +732,8 @@ describe('content publishing', () => {
           DOUYIN_OPEN_API_BASE_URL: fake.url,
           DOUYIN_CLIENT_KEY: fake.clientKey,
           DOUYIN_HTTP_TIMEOUT_SECONDS: '1',
+          // The fake serves the media too, on loopback, which is otherwise refused as internal.
+          MEDIA_FETCH_ALLOWED_HOSTS: '127.0.0.1',
         },
       });
       brand = await insertOrg(t, { kind: 'brand', name: 'Douyin Brand' });

@@ -247,6 +247,9 @@ export const configSchema = Joi.object({
     .min(1)
     .default(300)
     .description('Timeout of fetching one attachment and uploading it to Douyin'),
+  MEDIA_FETCH_ALLOWED_HOSTS: Joi.string()
+    .optional()
+    .description('Hosts attachments may be downloaded from, comma-separated; unset = any public host'),
 }).options({ allowUnknown: true, abortEarly: false });
 
 export type Environment = {
@@ -297,6 +300,7 @@ export type Environment = {
   DOUYIN_CLIENT_KEY?: string;
   DOUYIN_HTTP_TIMEOUT_SECONDS: number;
   DOUYIN_UPLOAD_TIMEOUT_SECONDS: number;
+  MEDIA_FETCH_ALLOWED_HOSTS?: string;
   CONTENT_RESTORE_WINDOW_DAYS: number;
   REVIEW_CLAIM_MINUTES: number;
 };

@@ -8,6 +8,7 @@ import { DouyinConnector } from './douyin/douyin.connector';
 import { DouyinOpenApi } from './douyin/douyin-open-api';
 import { DouyinTokens } from './douyin/douyin-tokens';
 import { MediaFetcher } from './media-fetcher';
+import { MediaUrlPolicy } from './media-url-policy';
 import { PublishAttemptsController } from './publish-attempts.controller';
 import { PublishAttemptsReader } from './publish-attempts.service';
 import { PublishClaims } from './publish-claims';
@@ -40,6 +41,7 @@ import { SandboxConnector } from './sandbox/sandbox.connector';
     SandboxConnector,
     AccountTokenStore,
     MediaFetcher,
+    MediaUrlPolicy,
     DouyinOpenApi,
     DouyinTokens,
     DouyinConnector,

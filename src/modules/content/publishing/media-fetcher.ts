@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { basename } from 'node:path';
+import { MediaUrlPolicy } from './media-url-policy';
 import { PublishAttachment, PublishError } from './publish-connector';
 
 export interface FetchedMedia {
@@ -14,14 +15,17 @@ export interface FetchedMedia {
  */
 @Injectable()
 export class MediaFetcher {
+  constructor(private readonly policy: MediaUrlPolicy) {}
+
   async fetch(
     attachment: PublishAttachment,
     options: { maxBytes: number; signal: AbortSignal },
   ): Promise<FetchedMedia> {
     const { maxBytes, signal } = options;
+    await this.policy.assertFetchable(attachment.url);
     let response: Response;
     try {
-      response = await fetch(attachment.url, { signal });
+      response = await fetch(attachment.url, { signal, redirect: 'error' });
     } catch (error) {
       throw new PublishError(
         `Could not download the attachment ${attachment.url}: ${failureReason(error)}`,
