@@ -507,6 +507,125 @@ describe('content', () => {
     });
   });
 
+  describe('the remaining edges of the state machine', () => {
+    const setPolicy = (policy: Record<string, unknown>) =>
+      t
+        .http()
+        .put(api(`/orgs/${brand.id}/moderation-policy`))
+        .set(brandOwner.auth)
+        .send({
+          organizationReview: false,
+          skipManualReviewForLowRisk: false,
+          absoluteTermsAction: 'review',
+          ...policy,
+        })
+        .expect(200);
+    const orgDecide = async (contentId: string, body: Record<string, unknown>) => {
+      const queue = await t
+        .http()
+        .get(api(`/orgs/${brand.id}/review-tasks`))
+        .set(orgReviewer.auth)
+        .expect(200);
+      const task = queue.body.items.find((item: { contentId: string }) => item.contentId === contentId);
+      return t
+        .http()
+        .post(api(`/orgs/${brand.id}/review-tasks/${task.id}/decision`))
+        .set(orgReviewer.auth)
+        .send(body);
+    };
+    afterEach(() => setPolicy({}));
+
+    it('draft → approved when the policy lets clean content skip manual review; risky text still goes to review', async () => {
+      await setPolicy({ skipManualReviewForLowRisk: true });
+      const clean = await draft();
+      expect((await submit(clean).expect(200)).body).toMatchObject({ outcome: 'approved' });
+      const risky = await draft({ title: '全网最佳' });
+      expect((await submit(risky).expect(200)).body).toMatchObject({ outcome: 'platform_review' });
+    });
+
+    it('submitted → rejected when the organization rejects; submitted → approved when it approves low-risk text', async () => {
+      await setPolicy({ organizationReview: true, skipManualReviewForLowRisk: true });
+      const rejected = await draft();
+      await submit(rejected).expect(200);
+      await orgDecide(rejected, { decision: 'reject', reasonCode: 'false_or_misleading' }).then((r) =>
+        expect(r.status).toBe(200),
+      );
+      expect((await getContent(rejected)).state).toBe('rejected');
+      const passed = await draft();
+      await submit(passed).expect(200);
+      await orgDecide(passed, { decision: 'approve' }).then((r) => expect(r.status).toBe(200));
+      expect((await getContent(passed)).state).toBe('approved');
+    });
+
+    it('removed content cannot be edited or submitted; restored content can be removed again', async () => {
+      const id = await approved();
+      await publishNow(id);
+      const removal = { reasonCode: 'breaks_law_or_rules', note: 'rule 4' };
+      await t
+        .http()
+        .post(api(`/platform/contents/${id}/removal`))
+        .set(platformAdmin.auth)
+        .send(removal)
+        .expect(200);
+      problem(
+        await t
+          .http()
+          .patch(api(`/orgs/${brand.id}/contents/${id}`))
+          .set(author.auth)
+          .send({ title: 'x' }),
+        409,
+        'invalid_state',
+      );
+      problem(await submit(id), 409, 'invalid_state');
+      const request = await t
+        .http()
+        .post(api(`/orgs/${brand.id}/contents/${id}/restore-requests`))
+        .set(author.auth)
+        .send({ justification: 'The rule does not apply to this post.' })
+        .expect(201);
+      await t
+        .http()
+        .post(api(`/platform/restore-requests/${request.body.id}/decision`))
+        .set(platformAdmin.auth)
+        .send({ decision: 'approve' })
+        .expect(200);
+      expect((await getContent(id)).state).toBe('restored');
+      const again = await t
+        .http()
+        .post(api(`/platform/contents/${id}/removal`))
+        .set(platformAdmin.auth)
+        .send(removal)
+        .expect(200);
+      expect(again.body.state).toBe('removed');
+    });
+
+    it('a rejected restore request leaves the content removed', async () => {
+      const id = await approved();
+      await publishNow(id);
+      await t
+        .http()
+        .post(api(`/platform/contents/${id}/removal`))
+        .set(platformAdmin.auth)
+        .send({ reasonCode: 'vulgar_violent_terror_pornographic', note: 'images' })
+        .expect(200);
+      const request = await t
+        .http()
+        .post(api(`/orgs/${brand.id}/contents/${id}/restore-requests`))
+        .set(author.auth)
+        .send({ justification: 'These are product photos only.' })
+        .expect(201);
+      const decided = await t
+        .http()
+        .post(api(`/platform/restore-requests/${request.body.id}/decision`))
+        .set(platformAdmin.auth)
+        .send({ decision: 'reject', note: 'The images break rule 7.' })
+        .expect(200);
+      expect(decided.body).toMatchObject({ status: 'rejected', decisionNote: 'The images break rule 7.' });
+      expect((await getContent(id)).state).toBe('removed');
+      expect(await notificationsOf(author.id, 'content.restore_rejected')).not.toHaveLength(0);
+    });
+  });
+
   describe('editing reviewed content', () => {
     it('sends edited published text back to review, keeping every revision', async () => {
       const id = await approved();
@@ -561,6 +680,7 @@ describe('content', () => {
         .send({ justification: 'The claim is backed by a published test report.' });
 
     it('removes with each reason code of the guide, keeps the content and tells the author', async () => {
+      const toldBefore = (await notificationsOf(author.id, 'content.removed')).length;
       for (const reasonCode of [
         'breaks_law_or_rules',
         'private_data_or_trade_secret',
@@ -572,7 +692,7 @@ describe('content', () => {
         const res = await remove(id, reasonCode).expect(200);
         expect(res.body).toMatchObject({ state: 'removed', removalReasonCode: reasonCode, body: CLEAN });
       }
-      expect((await notificationsOf(author.id, 'content.removed')).length).toBe(4);
+      expect((await notificationsOf(author.id, 'content.removed')).length).toBe(toldBefore + 4);
       problem(await remove(await draft(), 'breaks_law_or_rules'), 409, 'invalid_state');
       problem(
         await t
