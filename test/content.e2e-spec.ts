@@ -645,6 +645,20 @@ describe('content', () => {
         { revision: 1, editor_role: 'author' },
         { revision: 2, editor_role: 'author' },
       ]);
+      const listed = await t
+        .http()
+        .get(api(`/orgs/${brand.id}/contents/${id}/revisions`))
+        .set(author.auth)
+        .expect(200);
+      expect(listed.body.map((r: { revision: number; body: string }) => [r.revision, r.body])).toEqual([
+        [2, `${CLEAN}补充说明。`],
+        [1, CLEAN],
+      ]);
+      await t
+        .http()
+        .get(api(`/orgs/${brand.id}/contents/${id}/revisions`))
+        .set(coAuthor.auth)
+        .expect(404);
     });
 
     it('lets a platform editor correct text, as a platform revision', async () => {

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Actor } from '../access/actor';
 import { ContentRow } from './content-row';
+import { AttachmentDto, ContentRevisionDto } from './content.dto';
 
 /**
  * Keeps the content's current text as revision `row.revision`. The editor's role says whose hand it
@@ -35,4 +36,39 @@ export async function saveRevision(
       at,
     ],
   );
+}
+
+interface RevisionRow {
+  revision: number;
+  title: string;
+  body: string;
+  attachments: AttachmentDto[];
+  category: string | null;
+  tags: string[];
+  edited_by: string | null;
+  editor_role: ContentRevisionDto['editorRole'];
+  created_at: Date;
+}
+
+/** Every revision of a content, newest first. */
+export async function listRevisions(
+  manager: EntityManager,
+  contentId: string,
+): Promise<ContentRevisionDto[]> {
+  const rows: RevisionRow[] = await manager.query(
+    `SELECT revision, title, body, attachments, category, tags, edited_by, editor_role, created_at
+       FROM content_revisions WHERE content_id = $1 ORDER BY revision DESC`,
+    [contentId],
+  );
+  return rows.map((r) => ({
+    revision: r.revision,
+    title: r.title,
+    body: r.body,
+    attachments: r.attachments,
+    category: r.category,
+    tags: r.tags,
+    editedBy: r.edited_by,
+    editorRole: r.editor_role,
+    createdAt: r.created_at.toISOString(),
+  }));
 }

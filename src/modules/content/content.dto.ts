@@ -403,3 +403,32 @@ export class PublicContentDto {
   @ApiProperty({ format: 'date-time' })
   publishedAt: string;
 }
+
+export class ContentRevisionDto {
+  @ApiProperty()
+  revision: number;
+
+  @ApiProperty()
+  title: string;
+
+  @ApiProperty()
+  body: string;
+
+  @ApiProperty({ type: AttachmentDto, isArray: true })
+  attachments: AttachmentDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  category: string | null;
+
+  @ApiProperty({ type: String, isArray: true })
+  tags: string[];
+
+  @ApiProperty({ format: 'uuid', type: String, nullable: true })
+  editedBy: string | null;
+
+  @ApiProperty({ enum: ['author', 'editor', 'platform'], description: 'Whose hand the revision is' })
+  editorRole: 'author' | 'editor' | 'platform';
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}

@@ -23,8 +23,10 @@ import { Authorize, CurrentActor, Scope } from '../access/authorize.decorator';
 import { DataScope } from '../access/data-scope';
 import { contentHistory } from './content-events';
 import { contentInScope } from './content-lookup';
+import { listRevisions } from './content-revisions';
 import {
   ContentDto,
+  ContentRevisionDto,
   CreateContentDto,
   ListContentsQueryDto,
   SubmitResultDto,
@@ -193,6 +195,22 @@ export class ContentsController {
   ): Promise<ContentEventDto[]> {
     await contentInScope(this.dataSource.manager, scope, contentId);
     return contentHistory(this.dataSource.manager, contentId);
+  }
+
+  @Get(':contentId/revisions')
+  @Authorize({ permission: 'content:read' })
+  @ApiOperation({
+    operationId: 'listContentRevisions',
+    summary: 'Every revision of the text, newest first, with whose hand it was',
+  })
+  @ApiOkResponse({ type: ContentRevisionDto, isArray: true })
+  @ApiProblems(400)
+  async listContentRevisions(
+    @Scope() scope: DataScope,
+    @Param('contentId', uuidParam('contentId')) contentId: string,
+  ): Promise<ContentRevisionDto[]> {
+    await contentInScope(this.dataSource.manager, scope, contentId);
+    return listRevisions(this.dataSource.manager, contentId);
   }
 
   @Post(':contentId/restore-requests')
