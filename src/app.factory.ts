@@ -33,7 +33,7 @@ export async function configureApp(app: NestFastifyApplication, env: Environment
     .filter(Boolean);
   app.enableCors({
     origin: origins.includes('*') ? true : origins,
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After', 'Location'],
+    exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After', 'Location', 'Idempotent-Replayed'],
     credentials: false,
   });
 

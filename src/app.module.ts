@@ -14,6 +14,7 @@ import { ClockModule } from './platform/clock/clock.module';
 import { CryptoModule } from './platform/crypto/crypto.module';
 import { NotificationsModule } from './platform/notifications/notifications.module';
 import { AuditModule } from './platform/audit/audit.module';
+import { IdempotencyModule } from './platform/idempotency/idempotency.module';
 import { FEATURE_MODULES } from './modules';
 import { AccessGuard } from './modules/access/access.guard';
 
@@ -61,6 +62,8 @@ export class AppModule {
         }),
         HealthModule,
         NotificationsModule,
+        // Before AuditModule: its interceptor wraps the operation log's, so replays are not operations.
+        IdempotencyModule,
         AuditModule,
         ...FEATURE_MODULES,
       ],

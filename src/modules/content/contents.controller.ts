@@ -17,6 +17,7 @@ import { DataSource } from 'typeorm';
 import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
 import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
+import { Idempotent } from '../../platform/idempotency/idempotent.decorator';
 import { uuidParam } from '../../platform/http/validation';
 import { Actor } from '../access/actor';
 import { Authorize, CurrentActor, Scope } from '../access/authorize.decorator';
@@ -65,6 +66,7 @@ export class ContentsController {
   @Post()
   @HttpCode(201)
   @Authorize({ permission: 'content:write' })
+  @Idempotent()
   @ApiOperation({
     operationId: 'createContent',
     summary: 'Write a draft for one of the platform channels or a social account',

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
+import { Idempotent } from '../../platform/idempotency/idempotent.decorator';
 import { uuidParam } from '../../platform/http/validation';
 import { Actor } from '../access/actor';
 import { Authorize, CurrentActor, Scope, SignedIn } from '../access/authorize.decorator';
@@ -39,6 +40,7 @@ export class MembersController {
   @Post()
   @HttpCode(201)
   @Authorize({ permission: 'members:manage' })
+  @Idempotent()
   @ApiOperation({
     operationId: 'inviteMember',
     summary: 'Invite an existing user by username, email or phone; they accept from their invitations',

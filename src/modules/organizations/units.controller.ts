@@ -15,6 +15,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
 import { ApiProblems } from '../../platform/http/problem.dto';
+import { Idempotent } from '../../platform/idempotency/idempotent.decorator';
 import { uuidParam } from '../../platform/http/validation';
 import { DataScope } from '../access/data-scope';
 import { Authorize, Scope } from '../access/authorize.decorator';
@@ -43,6 +44,7 @@ export class UnitsController {
   @Post()
   @HttpCode(201)
   @Authorize({ permission: 'units:manage' })
+  @Idempotent()
   @ApiOperation({ operationId: 'createUnit', summary: 'Create a unit under a parent unit' })
   @ApiProblems(400, 409, 422)
   createUnit(@Scope() scope: DataScope, @Body() dto: CreateUnitDto): Promise<UnitDto> {

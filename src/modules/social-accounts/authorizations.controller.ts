@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
+import { Idempotent } from '../../platform/idempotency/idempotent.decorator';
 import { uuidParam } from '../../platform/http/validation';
 import { Actor } from '../access/actor';
 import { Authorize, CurrentActor, Scope } from '../access/authorize.decorator';
@@ -44,6 +45,7 @@ export class AuthorizationsController {
   @Post()
   @HttpCode(201)
   @Authorize({ permission: 'authorizations:manage' })
+  @Idempotent()
   @ApiOperation({
     operationId: 'offerAuthorization',
     summary: 'Offer an agency access to accounts, with scopes and a validity window (brand side)',

@@ -16,6 +16,7 @@ import { FastifyReply } from 'fastify';
 import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
 import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
+import { Idempotent } from '../../platform/idempotency/idempotent.decorator';
 import { uuidParam } from '../../platform/http/validation';
 import { Actor } from '../access/actor';
 import { Authorize, CurrentActor, Scope } from '../access/authorize.decorator';
@@ -58,6 +59,7 @@ export class SocialAccountsController {
   @Post()
   @HttpCode(201)
   @Authorize({ permission: 'social-accounts:manage' })
+  @Idempotent()
   @ApiOperation({
     operationId: 'createSocialAccount',
     summary: 'Register a social account the brand owns',

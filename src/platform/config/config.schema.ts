@@ -85,6 +85,16 @@ export const configSchema = Joi.object({
   SMTP_URL: Joi.string().uri().optional().description('SMTP server for mail; unset = codes are logged'),
   MAIL_FROM: Joi.string().default('Daiyun <no-reply@daiyun.local>').description('Sender address of mail'),
 
+  IDEMPOTENCY_KEY_TTL_HOURS: Joi.number()
+    .integer()
+    .min(1)
+    .max(720)
+    .default(24)
+    .description(
+      'How long a completed request is replayed for the same Idempotency-Key (from its first use); ' +
+        'after that the key counts as unused',
+    ),
+
   JOBS_ENABLED: Joi.boolean().default(true).description('Run background job workers in this process'),
   OUTBOX_POLL_SECONDS: Joi.number().min(0.5).default(2).description('How often the outbox drainer runs'),
 
@@ -275,6 +285,7 @@ export type Environment = {
   ENCRYPTION_ACTIVE_KEY_ID: string;
   SMTP_URL?: string;
   MAIL_FROM: string;
+  IDEMPOTENCY_KEY_TTL_HOURS: number;
   JOBS_ENABLED: boolean;
   OUTBOX_POLL_SECONDS: number;
   LOGIN_MAX_FAILURES: number;

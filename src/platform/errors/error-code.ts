@@ -35,6 +35,10 @@ export enum ErrorCode {
   SocialAccountUnavailable = 'social_account_unavailable',
   AuthorizationScopeMissing = 'authorization_scope_missing',
   AccountNotAssigned = 'account_not_assigned',
+  /** The Idempotency-Key was already used by this caller for a different request. */
+  IdempotencyKeyReused = 'idempotency_key_reused',
+  /** The first request with this Idempotency-Key is still being processed. */
+  IdempotencyKeyInUse = 'idempotency_key_in_use',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
 }
@@ -70,6 +74,8 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.SocialAccountUnavailable]: HttpStatus.CONFLICT,
   [ErrorCode.AuthorizationScopeMissing]: HttpStatus.FORBIDDEN,
   [ErrorCode.AccountNotAssigned]: HttpStatus.FORBIDDEN,
+  [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.IdempotencyKeyInUse]: HttpStatus.CONFLICT,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
