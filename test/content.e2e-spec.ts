@@ -931,6 +931,35 @@ describe('content', () => {
     });
   });
 
+  describe('platform search', () => {
+    it("lets platform staff find any organization's content by organization, state and title", async () => {
+      const id = await draft({ title: '限时 50% 折扣' });
+      await draft({ title: '普通标题' });
+      const list = async (query: string) =>
+        (
+          await t
+            .http()
+            .get(api(`/platform/contents?${query}`))
+            .set(platformReviewerA.auth)
+            .expect(200)
+        ).body.items.map((c: { id: string }) => c.id);
+      expect(await list(`orgId=${brand.id}&state=draft&q=${encodeURIComponent('50%')}`)).toEqual([id]);
+      expect(await list(`orgId=${otherBrand.id}`)).not.toContain(id);
+      const one = await t
+        .http()
+        .get(api(`/platform/contents/${id}`))
+        .set(platformReviewerA.auth)
+        .expect(200);
+      expect(one.body).toMatchObject({ id, orgId: brand.id });
+      problem(await t.http().get(api('/platform/contents')).set(brandOwner.auth), 404, 'not_found');
+      problem(
+        await t.http().get(api('/platform/contents?state=lost')).set(platformReviewerA.auth),
+        400,
+        'validation_failed',
+      );
+    });
+  });
+
   describe('targets', () => {
     it('lets an agency target an authorized, assigned account only with a publish authorization', async () => {
       const account = await insertAccount(t, brand);

@@ -82,6 +82,7 @@ export const PERMISSIONS = {
   },
   'platform:verifications:decide': { module: 'platform', description: 'Approve or reject verifications' },
   'platform:orgs:read': { module: 'platform', description: 'View any organization' },
+  'platform:content:read': { module: 'platform', description: "Find and read any organization's content" },
   'platform:content:review': { module: 'platform', description: 'Claim and decide platform review tasks' },
   'platform:content:edit': {
     module: 'platform',
@@ -194,6 +195,7 @@ export const SYSTEM_ROLES: Record<OrganizationKind, SystemRoleDefinition[]> = {
         'units:read',
         'platform:verifications:read',
         'platform:verifications:decide',
+        'platform:content:read',
         'platform:content:review',
         'platform:content:restore',
       ],

@@ -167,6 +167,25 @@ export class ListContentsQueryDto extends PageQueryDto {
   sort?: string;
 }
 
+export class PlatformListContentsQueryDto extends ListContentsQueryDto {
+  /** Only this organization's content. */
+  @IsOptional()
+  @IsUUID()
+  orgId?: string;
+
+  @ApiPropertyOptional({ enum: PLATFORM_CHANNELS })
+  @IsOptional()
+  @IsIn(PLATFORM_CHANNELS)
+  channel?: PlatformChannel;
+
+  /** Case-insensitive substring of the title. */
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+}
+
 export class FindingDto {
   @ApiProperty({ description: 'The lexicon term or the kind of private data found' })
   term: string;

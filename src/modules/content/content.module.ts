@@ -9,6 +9,7 @@ import { ContentsService } from './contents.service';
 import { EditorialService } from './editorial.service';
 import {
   PlatformContentsController,
+  PlatformContentSearchController,
   PlatformRestoreRequestsController,
 } from './platform-contents.controller';
 import { PublicContentsController } from './public-contents.controller';
@@ -29,6 +30,7 @@ import { ReviewTasksService } from './review-tasks.service';
     ContentsController,
     OrganizationReviewTasksController,
     PlatformReviewTasksController,
+    PlatformContentSearchController,
     PlatformContentsController,
     PlatformRestoreRequestsController,
     PublicContentsController,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError, ErrorCode } from '../../platform/errors';
 import { assertIfMatch } from '../../platform/http/etag';
@@ -20,9 +20,11 @@ import {
   CorrectContentDto,
   CreateContentDto,
   ListContentsQueryDto,
+  PlatformListContentsQueryDto,
   SubmitResultDto,
   UpdateContentDto,
 } from './content.dto';
+import { containsPattern } from '../../platform/database/like';
 
 const SORT_KEYS: Record<string, SortKey> = {
   createdAt: { column: 'c.created_at', kind: 'timestamp' },
@@ -58,22 +60,22 @@ export class ContentsService {
       .from('contents', 'c')
       .where('c.deleted_at IS NULL');
     scope.apply(qb, { org: 'c.org_id', unit: 'c.unit_id', owner: 'c.owner_id' });
-    if (query.state) qb.andWhere('c.state = :state', { state: query.state });
-    if (query.kind) qb.andWhere('c.kind = :kind', { kind: query.kind });
-    if (query.category) qb.andWhere('c.category = :category', { category: query.category });
-    if (query.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: query.ownerId });
-    if (query.accountId) qb.andWhere('c.target_account_id = :accountId', { accountId: query.accountId });
-    const sort = parseSort(query.sort, SORT_KEYS, '-createdAt');
-    const now = this.clock.now();
-    return paginate(qb, {
-      query,
-      sort,
-      idColumn: 'c.id',
-      fetch: (q) => q.getRawMany<ContentRow>(),
-      sortValue: (row) => (sort.key === SORT_KEYS.updatedAt ? row.updated_at : row.created_at),
-      idValue: (row) => row.id,
-      map: (row) => toContentDto(row, now),
-    });
+    return this.page(qb, query);
+  }
+
+  /** Platform staff find content across organizations (to review, correct or remove it). */
+  async listForPlatform(query: PlatformListContentsQueryDto): Promise<Page<ContentDto>> {
+    const qb = this.dataSource
+      .createQueryBuilder()
+      .select('c.*')
+      .from('contents', 'c')
+      .where('c.deleted_at IS NULL');
+    if (query.orgId) qb.andWhere('c.org_id = :orgId', { orgId: query.orgId });
+    if (query.channel) qb.andWhere('c.target_channel = :channel', { channel: query.channel });
+    if (query.q) {
+      qb.andWhere(`c.title ILIKE :q ESCAPE '\\'`, { q: containsPattern(query.q) });
+    }
+    return this.page(qb, query);
   }
 
   async get(scope: DataScope, id: string): Promise<VersionedContent> {
@@ -322,6 +324,29 @@ export class ContentsService {
         },
       );
     }
+  }
+
+  /** The filters and keyset paging both content lists share. */
+  private page(
+    qb: SelectQueryBuilder<ObjectLiteral>,
+    query: ListContentsQueryDto,
+  ): Promise<Page<ContentDto>> {
+    if (query.state) qb.andWhere('c.state = :state', { state: query.state });
+    if (query.kind) qb.andWhere('c.kind = :kind', { kind: query.kind });
+    if (query.category) qb.andWhere('c.category = :category', { category: query.category });
+    if (query.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: query.ownerId });
+    if (query.accountId) qb.andWhere('c.target_account_id = :accountId', { accountId: query.accountId });
+    const sort = parseSort(query.sort, SORT_KEYS, '-createdAt');
+    const now = this.clock.now();
+    return paginate(qb, {
+      query,
+      sort,
+      idColumn: 'c.id',
+      fetch: (q) => q.getRawMany<ContentRow>(),
+      sortValue: (row) => (sort.key === SORT_KEYS.updatedAt ? row.updated_at : row.created_at),
+      idValue: (row) => row.id,
+      map: (row) => toContentDto(row, now),
+    });
   }
 
   private async primaryUnit(manager: EntityManager, actor: Actor, orgId: string): Promise<string> {

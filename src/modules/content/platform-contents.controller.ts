@@ -1,13 +1,16 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../platform/clock/clock';
 import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
 import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { uuidParam } from '../../platform/http/validation';
 import { Actor } from '../access/actor';
 import { Authorize, CurrentActor } from '../access/authorize.decorator';
-import { ContentDto, CorrectContentDto, EditorialDto } from './content.dto';
+import { loadContent, toContentDto } from './content-row';
+import { ContentDto, CorrectContentDto, EditorialDto, PlatformListContentsQueryDto } from './content.dto';
 import { ContentsService } from './contents.service';
 import { EditorialService } from './editorial.service';
 import {
@@ -19,6 +22,48 @@ import {
 import { RemovalsService } from './removals.service';
 
 const RestoreRequestPageDto = PageOf(RestoreRequestDto);
+const ContentPageDto = PageOf(ContentDto);
+
+@ApiTags('content')
+@Controller('platform/contents')
+export class PlatformContentSearchController {
+  constructor(
+    private readonly contents: ContentsService,
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @Authorize({ permission: 'platform:content:read' })
+  @ApiOperation({
+    operationId: 'listPlatformContents',
+    summary: "Any organization's content, newest first, to review, correct or remove it",
+    description:
+      'Filters: orgId, state, kind, category, channel, ownerId, accountId, q (title). Sort: createdAt, updatedAt.',
+  })
+  @ApiOkResponse({ type: ContentPageDto })
+  @ApiProblems(400)
+  listPlatformContents(@Query() query: PlatformListContentsQueryDto): Promise<Page<ContentDto>> {
+    return this.contents.listForPlatform(query);
+  }
+
+  @Get(':contentId')
+  @Authorize({ permission: 'platform:content:read' })
+  @ApiOperation({
+    operationId: 'getPlatformContent',
+    summary: 'One content of any organization, with its ETag',
+  })
+  @ApiOkWithEtag(ContentDto)
+  @ApiProblems(400)
+  async getPlatformContent(
+    @Param('contentId', uuidParam('contentId')) contentId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ContentDto> {
+    const row = await loadContent(this.dataSource.manager, contentId);
+    reply.header('ETag', etagOf(row.version));
+    return toContentDto(row, this.clock.now());
+  }
+}
 
 @ApiTags('content')
 @Controller('platform/contents/:contentId')

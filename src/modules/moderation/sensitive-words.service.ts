@@ -18,6 +18,7 @@ import {
 import { SensitiveWord } from './sensitive-word.entity';
 import { findByTermKeys, insertWords, sameValues, updateWords, WordValues } from './sensitive-word-writes';
 import { assertWordUsable, toWordValues, WordInput } from './word-rules';
+import { containsPattern } from '../../platform/database/like';
 
 const SORT_KEYS: Record<string, SortKey> = {
   createdAt: { column: 'w.created_at', kind: 'timestamp' },
@@ -43,7 +44,7 @@ export class SensitiveWordsService {
       .createQueryBuilder('w')
       .where('w.lexicon_id = :lexiconId', { lexiconId: lexiconIdOf(target.orgId) });
     if (query.q) {
-      qb.andWhere(`w.term ILIKE :q ESCAPE '\\'`, { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+      qb.andWhere(`w.term ILIKE :q ESCAPE '\\'`, { q: containsPattern(query.q) });
     }
     if (query.category) qb.andWhere('w.category = :category', { category: query.category });
     if (query.action) qb.andWhere('w.action = :action', { action: query.action });

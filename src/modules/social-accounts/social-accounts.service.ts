@@ -18,6 +18,7 @@ import {
 } from './social-account.dto';
 import { AccountStatus, AuthorizationScope, effectiveStatus, SocialPlatform } from './social-account.types';
 import { UsageRecordsService } from './usage-records/usage-records.service';
+import { containsPattern } from '../../platform/database/like';
 
 const SORT_KEYS: Record<string, SortKey> = {
   createdAt: { column: 'a.created_at', kind: 'timestamp' },
@@ -105,7 +106,7 @@ export class SocialAccountsService {
     }
     if (query.q) {
       qb.andWhere(`(a.handle ILIKE :q ESCAPE '\\' OR a.display_name ILIKE :q ESCAPE '\\')`, {
-        q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        q: containsPattern(query.q),
       });
     }
     const sort = parseSort(query.sort, SORT_KEYS, '-createdAt');
