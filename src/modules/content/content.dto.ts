@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -382,42 +382,22 @@ export class PublicListQueryDto extends PageQueryDto {
   featured?: boolean;
 }
 
-export class PublicContentDto {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
-
-  @ApiProperty({ enum: CONTENT_KINDS })
-  kind: ContentKind;
-
-  @ApiProperty()
-  title: string;
-
-  @ApiProperty()
-  body: string;
-
-  @ApiProperty({ type: AttachmentDto, isArray: true })
-  attachments: AttachmentDto[];
-
-  @ApiProperty({ type: String, nullable: true })
-  category: string | null;
-
-  @ApiProperty({ type: String, isArray: true })
-  tags: string[];
-
+/** What anyone may see of published platform content: the text and how it is listed, not who or how. */
+export class PublicContentDto extends PickType(ContentDto, [
+  'id',
+  'kind',
+  'title',
+  'body',
+  'attachments',
+  'category',
+  'tags',
+  'recommended',
+  'featured',
+  'pinned',
+  'sortWeight',
+] as const) {
   @ApiProperty({ enum: PLATFORM_CHANNELS })
   channel: string;
-
-  @ApiProperty()
-  recommended: boolean;
-
-  @ApiProperty()
-  featured: boolean;
-
-  @ApiProperty()
-  pinned: boolean;
-
-  @ApiProperty()
-  sortWeight: number;
 
   @ApiProperty({ format: 'date-time' })
   publishedAt: string;
