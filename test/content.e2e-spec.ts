@@ -970,7 +970,7 @@ describe('content', () => {
           .post(api(`/orgs/${agency.id}/contents`))
           .set(agencyOperator.auth)
           .send({ kind: 'video', title: '开箱', body: CLEAN, target });
-      problem(await create(), 404, 'not_found');
+      problem(await create(), 422, 'reference_not_found');
       const authorization = await insertAuthorization(t, brand, agency, [account], { scopes: ['analytics'] });
       problem(await create(), 403, 'account_not_assigned');
       await insertAssignment(t, agency, account, { memberId: agencyOperator.id });

@@ -27,6 +27,17 @@ export class ContentTargets {
         },
       );
     }
-    await this.access.require(publishScope, target.accountId!, { authorization: 'publish' }, manager);
+    try {
+      await this.access.require(publishScope, target.accountId!, { authorization: 'publish' }, manager);
+    } catch (error) {
+      // The account is named in the body: an account the caller cannot see is a bad reference (422),
+      // worded exactly like one that does not exist.
+      if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
+        throw new DomainError(ErrorCode.ReferenceNotFound, 'No such social account for your organization', {
+          errors: [{ field: 'target.accountId', message: 'social account not found' }],
+        });
+      }
+      throw error;
+    }
   }
 }
