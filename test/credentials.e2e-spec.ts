@@ -1,4 +1,5 @@
 import { Response } from 'supertest';
+import { UsageRecordsService } from '../src/modules/social-accounts/usage-records/usage-records.service';
 import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureGrant, FixtureOrg, insertMember, insertOrg, insertUnit } from './support/org-fixtures';
@@ -535,6 +536,49 @@ describe('credential vault', () => {
         [w.accountId],
       );
       expect(record.details.anomalies).toEqual(['off_hours']);
+    });
+
+    it("learns an organization's own hours: a night-shift agency is not flagged at night, but is by day", async () => {
+      const w = await world();
+      await put(w.owner, w.brand.id, w.accountId, PASSWORD).expect(200);
+      // Sixty recorded actions of the agency at 02:30 China time over the last month.
+      const tenAm = t.clock.now().getTime();
+      const usage = t.get(UsageRecordsService);
+      const agencyActor = {
+        kind: 'user' as const,
+        userId: w.operator.id,
+        apiKeyId: null,
+        sessionId: null,
+        ip: '203.0.113.50',
+        userAgent: null,
+        requestId: 'night-shift',
+        orgId: w.agency.id,
+        orgKind: 'agency' as const,
+        grants: [],
+      };
+      for (let i = 0; i < 60; i += 1) {
+        t.clock.set(new Date(tenAm - ((i % 28) + 1) * 24 * 60 * 60_000 - 7.5 * 60 * 60_000));
+        await t.db.transaction((manager) =>
+          usage.append(manager, {
+            accountId: w.accountId,
+            brandOrgId: w.brand.id,
+            action: 'analytics.read',
+            actor: agencyActor,
+            actorOrgId: w.agency.id,
+            agencyOrgId: w.agency.id,
+          }),
+        );
+      }
+      t.clock.set(new Date(tenAm));
+
+      advanceToChinaTime(2, 45);
+      await reveal(w.operator, w.agency.id, w.accountId).expect(200);
+      expect(await notificationsOf(w.owner.id, 'social_account.credential_reveal_anomaly')).toHaveLength(0);
+
+      advanceToChinaTime(14);
+      await reveal(w.operator, w.agency.id, w.accountId).expect(200);
+      const [anomaly] = await notificationsOf(w.owner.id, 'social_account.credential_reveal_anomaly');
+      expect(anomaly.data).toMatchObject({ rules: ['off_hours'], usualHours: 'learned: 02-03' });
     });
 
     it('flags a reveal from an address the organization never revealed this brand’s credentials from', async () => {

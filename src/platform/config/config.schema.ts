@@ -155,6 +155,13 @@ export const configSchema = Joi.object({
     .min(1)
     .default(3)
     .description("More reveals of one brand's accounts in a day than this alert the brand"),
+  CREDENTIAL_REVEAL_LEARN_MIN_ACTIONS: Joi.number()
+    .integer()
+    .min(1)
+    .default(50)
+    .description(
+      "Recorded actions in 30 days after which an organization's own hours replace the usual hours",
+    ),
   CREDENTIAL_REVEAL_USUAL_HOURS: Joi.string()
     .pattern(/^([01]\d|2[0-3])-([01]\d|2[0-4])$/)
     .custom((value: string, helpers) => {
@@ -299,6 +306,7 @@ export type Environment = {
   CREDENTIAL_REVEALS_PER_HOUR: number;
   CREDENTIAL_REVEALS_ALERT_PER_DAY: number;
   CREDENTIAL_REVEAL_USUAL_HOURS: string;
+  CREDENTIAL_REVEAL_LEARN_MIN_ACTIONS: number;
   AUTHORIZATION_EXPIRY_WARNING_DAYS: number;
   MODERATION_VERSION_CHECK_MS: number;
   MODERATION_ENGINE_CACHE_SIZE: number;

@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../../../platform/config/app-config';
-import { isWithinUsualHours, parseUsualHours, UsualHours } from './usual-hours';
+import {
+  chinaHourOf,
+  describeHours,
+  isWithinUsualHours,
+  learnUsualHours,
+  parseUsualHours,
+  UsualHours,
+} from './usual-hours';
 
 /**
- * - `off_hours`: the reveal happened outside CREDENTIAL_REVEAL_USUAL_HOURS (China time);
+ * - `off_hours`: the reveal happened outside the revealing organization's usual hours (China time):
+ *   the hours holding its recorded actions of the last 30 days once it has enough of them
+ *   (CREDENTIAL_REVEAL_LEARN_MIN_ACTIONS), else CREDENTIAL_REVEAL_USUAL_HOURS;
  * - `new_ip`: the revealing organization has revealed this brand's credentials before, never from
  *   this address (an organization's first reveal has no history to differ from; the brand hears of
  *   every reveal anyway);
@@ -30,6 +39,7 @@ export interface RevealAssessment {
 }
 
 const DAY_MS = 24 * 60 * 60_000;
+const LEARNING_WINDOW_MS = 30 * DAY_MS;
 
 /** Judges a reveal against the brand's history. Run it before the reveal itself is recorded. */
 @Injectable()
@@ -37,11 +47,13 @@ export class RevealAnomalies {
   private readonly usualHours: UsualHours;
   private readonly usualHoursText: string;
   private readonly dailyThreshold: number;
+  private readonly learnMinActions: number;
 
   constructor({ env }: AppConfig) {
     this.usualHoursText = env.CREDENTIAL_REVEAL_USUAL_HOURS;
     this.usualHours = parseUsualHours(env.CREDENTIAL_REVEAL_USUAL_HOURS);
     this.dailyThreshold = env.CREDENTIAL_REVEALS_ALERT_PER_DAY;
+    this.learnMinActions = env.CREDENTIAL_REVEAL_LEARN_MIN_ACTIONS;
   }
 
   async assess(manager: EntityManager, reveal: RevealToAssess): Promise<RevealAssessment> {
@@ -56,15 +68,35 @@ export class RevealAnomalies {
         [reveal.brandOrgId, reveal.orgId, reveal.ip, new Date(reveal.at.getTime() - DAY_MS)],
       );
     const revealsLastDay = history.earlier_last_day + 1;
+    const usual = await this.usualHoursOf(manager, reveal.orgId, reveal.at);
     const rules: RevealAnomalyRule[] = [];
-    if (!isWithinUsualHours(reveal.at, this.usualHours)) rules.push('off_hours');
+    if (!usual.covers(reveal.at)) rules.push('off_hours');
     if (reveal.ip && history.org_has_history && !history.ip_seen) rules.push('new_ip');
     if (revealsLastDay > this.dailyThreshold) rules.push('daily_count');
     return {
       rules,
       revealsLastDay,
       dailyThreshold: this.dailyThreshold,
-      usualHours: this.usualHoursText,
+      usualHours: usual.text,
     };
+  }
+
+  /** The organization's own working hours when its history says enough, else the configured window. */
+  private async usualHoursOf(manager: EntityManager, orgId: string, at: Date) {
+    const rows: { hour: number; n: number }[] = await manager.query(
+      `SELECT extract(hour FROM occurred_at AT TIME ZONE 'Asia/Shanghai')::int AS hour, count(*)::int AS n
+         FROM account_usage_records
+        WHERE actor_org_id = $1 AND occurred_at > $2 AND occurred_at <= $3
+        GROUP BY 1`,
+      [orgId, new Date(at.getTime() - LEARNING_WINDOW_MS), at],
+    );
+    const learned = learnUsualHours(new Map(rows.map((r) => [r.hour, r.n])), this.learnMinActions);
+    if (learned) {
+      return {
+        text: `learned: ${describeHours(learned)}`,
+        covers: (when: Date) => learned.has(chinaHourOf(when)),
+      };
+    }
+    return { text: this.usualHoursText, covers: (when: Date) => isWithinUsualHours(when, this.usualHours) };
   }
 }

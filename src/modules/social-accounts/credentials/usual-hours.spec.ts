@@ -1,4 +1,10 @@
-import { formatChinaTime, isWithinUsualHours, parseUsualHours } from './usual-hours';
+import {
+  describeHours,
+  formatChinaTime,
+  isWithinUsualHours,
+  learnUsualHours,
+  parseUsualHours,
+} from './usual-hours';
 
 /** A UTC instant for a China wall-clock hour on 2030-03-04 (China is UTC+8). */
 const chinaHour = (hour: number, minute = 0) => new Date(Date.UTC(2030, 2, 4, hour - 8, minute));
@@ -39,5 +45,27 @@ describe('usual hours', () => {
 
   it('formats China time for people', () => {
     expect(formatChinaTime(new Date('2030-03-04T15:15:00Z'))).toBe('2030-03-04 23:15');
+  });
+});
+
+describe('learnUsualHours', () => {
+  const histogram = (entries: [number, number][]) => new Map(entries);
+
+  it('knows nothing from too little history', () => {
+    expect(learnUsualHours(histogram([[10, 49]]), 50)).toBeNull();
+  });
+
+  it('keeps the hours holding at least 2 % of the actions', () => {
+    const hours = learnUsualHours(
+      histogram([
+        [1, 30],
+        [2, 40],
+        [9, 25],
+        [14, 1],
+      ]),
+      50,
+    );
+    expect([...hours!].sort((a, b) => a - b)).toEqual([1, 2, 9]);
+    expect(describeHours(hours!)).toBe('01-03, 09-10');
   });
 });
