@@ -3,6 +3,8 @@ import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'ty
 import { Clock } from '../../platform/clock/clock';
 import { DomainError, ErrorCode } from '../../platform/errors';
 import { DataScope } from '../access/data-scope';
+import { AccountFacts, currentAuthorizations, loadAccountFacts } from './account-facts';
+import { judgeOrganizationAccess, OrganizationAccess } from './organization-access';
 import { AccountStatus, AuthorizationScope, effectiveStatus } from './social-account.types';
 
 /** What a caller may do with one social account, as the access rule established it. */
@@ -35,17 +37,6 @@ export interface AccessNeed {
   assigned?: boolean;
 }
 
-interface AccessRow {
-  id: string;
-  org_id: string;
-  unit_id: string;
-  unit_path: string;
-  status: AccountStatus;
-  suspended_until: Date | null;
-  authorizations: { scopes: AuthorizationScope[] }[] | null;
-  assignments: { unitPath: string; memberId: string | null }[] | null;
-}
-
 /**
  * The one rule for using a managed social account, which every module calls:
  *
@@ -71,35 +62,22 @@ export class SocialAccountAccess {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<AccountAccess> {
     const now = this.clock.now();
-    const rows: AccessRow[] = await manager.query(
-      `SELECT a.id, a.org_id, a.unit_id, u.path::text AS unit_path, a.status, a.suspended_until,
-         (SELECT json_agg(json_build_object('scopes', z.scopes))
-            FROM account_authorization_accounts za
-            JOIN account_authorizations z ON z.id = za.authorization_id
-           WHERE za.account_id = a.id AND z.agency_org_id = $2 AND z.brand_org_id = a.org_id
-             AND z.status = 'active' AND z.valid_from <= $3 AND z.valid_until > $3) AS authorizations,
-         (SELECT json_agg(json_build_object('unitPath', su.path::text, 'memberId', s.member_id))
-            FROM account_assignments s JOIN org_units su ON su.id = s.unit_id
-           WHERE s.account_id = a.id AND s.org_id = $2) AS assignments
-       FROM social_accounts a JOIN org_units u ON u.id = a.unit_id
-       WHERE a.id = $1 AND a.archived_at IS NULL`,
-      [accountId, scope.orgId, now],
-    );
-    const row = rows[0];
-    if (!row) throw DomainError.notFound('Social account');
-    const status = effectiveStatus(row.status, row.suspended_until, now);
-    const base = { accountId: row.id, brandOrgId: row.org_id, unitId: row.unit_id, status };
+    const facts = await loadAccountFacts(manager, accountId, scope.orgId);
+    if (!facts || facts.archived) throw DomainError.notFound('Social account');
+    const status = effectiveStatus(facts.status, facts.suspendedUntil, now);
+    const base = { accountId: facts.accountId, brandOrgId: facts.brandOrgId, unitId: facts.unitId, status };
 
-    if (row.org_id === scope.orgId) {
-      if (!scope.permits({ unitPath: row.unit_path, ownerId: null }))
+    if (facts.brandOrgId === scope.orgId) {
+      if (!scope.permits({ unitPath: facts.unitPath, ownerId: null }))
         throw DomainError.notFound('Social account');
       if (need.operable !== 'agency') assertOperable(status, need);
       return { ...base, via: 'owner', agencyOrgId: null, authorizedScopes: [] };
     }
 
-    if (!row.authorizations?.length) throw DomainError.notFound('Social account');
-    const authorizedScopes = [...new Set(row.authorizations.flatMap((a) => a.scopes))];
-    const assigned = (row.assignments ?? []).some((a) =>
+    const current = currentAuthorizations(facts, now);
+    if (current.length === 0) throw DomainError.notFound('Social account');
+    const authorizedScopes = [...new Set(current.flatMap((a) => a.scopes))];
+    const assigned = facts.assignments.some((a) =>
       scope.permits({ unitPath: a.unitPath, ownerId: a.memberId }),
     );
     if (!assigned && (need.assigned ?? true)) {
@@ -117,6 +95,22 @@ export class SocialAccountAccess {
     }
     assertOperable(status, need);
     return { ...base, via: 'agency', agencyOrgId: scope.orgId, authorizedScopes };
+  }
+
+  /**
+   * The same rule for an organization as a whole, for jobs acting on its behalf (no member, no scope):
+   * answers the facts read and whether the organization may act, with the refusal named. Null when the
+   * account does not exist.
+   */
+  async forOrganization(
+    manager: EntityManager,
+    orgId: string,
+    accountId: string,
+    scope: AuthorizationScope,
+  ): Promise<{ facts: AccountFacts; access: OrganizationAccess } | null> {
+    const facts = await loadAccountFacts(manager, accountId, orgId);
+    if (!facts) return null;
+    return { facts, access: judgeOrganizationAccess(facts, orgId, scope, this.clock.now()) };
   }
 
   /**

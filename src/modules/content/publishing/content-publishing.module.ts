@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../../social-accounts/credentials/credentials.module';
+import { SocialAccountAccessModule } from '../../social-accounts/social-account-access.module';
 import { UsageRecordsModule } from '../../social-accounts/usage-records/usage-records.module';
 import { AccountTokenStore } from './account-token-store';
 import { ContentPublishJob } from './content-publish.job';
@@ -26,7 +27,7 @@ import { SandboxConnector } from './sandbox/sandbox.connector';
  * CredentialSealer, exported by the CredentialsModule.
  */
 @Module({
-  imports: [UsageRecordsModule, CredentialsModule],
+  imports: [UsageRecordsModule, CredentialsModule, SocialAccountAccessModule],
   controllers: [PublishAttemptsController],
   providers: [
     PublishPolicy,

@@ -48,11 +48,10 @@ export class PublishClaims {
         : settled(await this.outcomes.publishedInternally(manager, content, now));
     }
 
-    const eligibility = await this.eligibility.check(
-      manager,
-      { accountId: content.targetAccountId!, publishingOrgId: content.orgId },
-      now,
-    );
+    const eligibility = await this.eligibility.check(manager, {
+      accountId: content.targetAccountId!,
+      publishingOrgId: content.orgId,
+    });
     const { account } = eligibility;
     if (content.pendingAttempt)
       return settled(await this.outcomes.outcomeUnknown(manager, content, account, now));

@@ -1,4 +1,5 @@
-import { AuthorizationFact, EligibilityFacts, judgeEligibility } from './publish-eligibility';
+import { AccountFacts, AuthorizationFact } from './account-facts';
+import { judgeOrganizationAccess } from './organization-access';
 
 const BRAND = 'b0000000-0000-4000-8000-000000000001';
 const AGENCY = 'a0000000-0000-4000-8000-000000000002';
@@ -13,28 +14,31 @@ const authorization = (overrides: Partial<AuthorizationFact> = {}): Authorizatio
   ...overrides,
 });
 
-const facts = (overrides: Partial<EligibilityFacts> = {}): EligibilityFacts => ({
-  account: {
-    id: 'acc',
+/** `assigned: false` stands for an agency without any assignment of the account. */
+const facts = (overrides: Partial<AccountFacts> & { assigned?: boolean } = {}): AccountFacts => {
+  const { assigned = true, ...rest } = overrides;
+  return {
+    accountId: 'acc',
+    brandOrgId: BRAND,
+    unitId: 'unit',
+    unitPath: 'u1',
     platform: 'douyin',
     handle: 'brand_official',
-    brandOrgId: BRAND,
-    agencyOrgId: AGENCY,
-  },
-  status: 'active',
-  suspendedUntil: null,
-  archived: false,
-  authorizations: [authorization()],
-  assigned: true,
-  ...overrides,
-});
-
-const codeOf = (f: EligibilityFacts, orgId = AGENCY) => {
-  const result = judgeEligibility(f, orgId, NOW);
-  return result.eligible ? 'eligible' : result.code;
+    status: 'active',
+    suspendedUntil: null,
+    archived: false,
+    authorizations: [authorization()],
+    assignments: assigned ? [{ unitPath: 'u2', memberId: null }] : [],
+    ...rest,
+  };
 };
 
-describe('publish eligibility', () => {
+const codeOf = (f: AccountFacts, orgId = AGENCY) => {
+  const result = judgeOrganizationAccess(f, orgId, 'publish', NOW);
+  return result.allowed ? 'eligible' : result.code;
+};
+
+describe('organization access (the account rule for jobs)', () => {
   it('lets the owning brand publish while the account is active, whatever authorizations exist', () => {
     expect(codeOf(facts({ authorizations: [], assigned: false }), BRAND)).toBe('eligible');
     expect(codeOf(facts({ status: 'frozen' }), BRAND)).toBe('account_unavailable');
@@ -80,7 +84,7 @@ describe('publish eligibility', () => {
   });
 
   it('explains the refusal with the account handle', () => {
-    const result = judgeEligibility(facts({ status: 'frozen' }), AGENCY, NOW);
-    expect(result).toMatchObject({ eligible: false, reason: 'The account @brand_official is frozen' });
+    const result = judgeOrganizationAccess(facts({ status: 'frozen' }), AGENCY, 'publish', NOW);
+    expect(result).toMatchObject({ allowed: false, reason: 'The account @brand_official is frozen' });
   });
 });
