@@ -15,6 +15,7 @@ import { CryptoModule } from './platform/crypto/crypto.module';
 import { NotificationsModule } from './platform/notifications/notifications.module';
 import { AuditModule } from './platform/audit/audit.module';
 import { IdempotencyModule } from './platform/idempotency/idempotency.module';
+import { EtagModule } from './platform/http/etag.interceptor';
 import { FEATURE_MODULES } from './modules';
 import { AccessGuard } from './modules/access/access.guard';
 
@@ -65,6 +66,8 @@ export class AppModule {
         // Before AuditModule: its interceptor wraps the operation log's, so replays are not operations.
         IdempotencyModule,
         AuditModule,
+        // Innermost: the idempotency store must see the ETag header and the unwrapped body.
+        EtagModule,
         ...FEATURE_MODULES,
       ],
       providers: [

@@ -1,19 +1,6 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
-import { ApiIfMatch, etagOf } from '../../platform/http/etag';
+import { ApiIfMatch, ApiOkWithEtag, Versioned } from '../../platform/http/etag';
 import { PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { uuidParam } from '../../platform/http/validation';
@@ -61,6 +48,7 @@ export class RolesController {
   @Authorize({ permission: 'roles:manage' })
   @ApiOperation({ operationId: 'updateRole', summary: 'Change a custom role; holders are notified' })
   @ApiIfMatch()
+  @ApiOkWithEtag(RoleDto)
   @ApiProblems(400, 409, 412, 422)
   async updateRole(
     @CurrentActor() actor: Actor,
@@ -68,11 +56,9 @@ export class RolesController {
     @Param('roleId', uuidParam('roleId')) roleId: string,
     @Body() dto: UpdateRoleDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RoleDto> {
+  ): Promise<Versioned<RoleDto>> {
     const updated = await this.roles.updateRole(actor, scope, roleId, dto, ifMatch);
-    reply.header('ETag', etagOf(updated.version));
-    return updated.dto;
+    return new Versioned(updated.dto, updated.version);
   }
 
   @Delete(':roleId')

@@ -1,20 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
+import { ApiIfMatch, ApiOkWithEtag, Versioned } from '../../platform/http/etag';
 import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator';
@@ -76,15 +63,12 @@ export class ContentsController {
   })
   @ApiCreatedResponse({ type: ContentDto })
   @ApiProblems(400, 409, 422)
-  async createContent(
+  createContent(
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
     @Body() dto: CreateContentDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ContentDto> {
-    const { content, version } = await this.contents.create(actor, scope, dto);
-    reply.header('ETag', etagOf(version));
-    return content;
+  ): Promise<Versioned<ContentDto>> {
+    return this.contents.create(actor, scope, dto);
   }
 
   @Get(':contentId')
@@ -92,14 +76,11 @@ export class ContentsController {
   @ApiOperation({ operationId: 'getContent', summary: 'One content, with its ETag for a later If-Match' })
   @ApiOkWithEtag(ContentDto)
   @ApiProblems(400)
-  async getContent(
+  getContent(
     @Scope() scope: DataScope,
     @Param('contentId', uuidParam('contentId')) contentId: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ContentDto> {
-    const { content, version } = await this.contents.get(scope, contentId);
-    reply.header('ETag', etagOf(version));
-    return content;
+  ): Promise<Versioned<ContentDto>> {
+    return this.contents.get(scope, contentId);
   }
 
   @Patch(':contentId')
@@ -114,17 +95,14 @@ export class ContentsController {
   @ApiIfMatch()
   @ApiOkWithEtag(ContentDto)
   @ApiProblems(400, 409, 412, 422)
-  async updateContent(
+  updateContent(
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
     @Param('contentId', uuidParam('contentId')) contentId: string,
     @Body() dto: UpdateContentDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ContentDto> {
-    const { content, version } = await this.contents.update(actor, scope, contentId, dto, ifMatch);
-    reply.header('ETag', etagOf(version));
-    return content;
+  ): Promise<Versioned<ContentDto>> {
+    return this.contents.update(actor, scope, contentId, dto, ifMatch);
   }
 
   @Delete(':contentId')
@@ -172,15 +150,12 @@ export class ContentsController {
   })
   @ApiOkWithEtag(ContentDto)
   @ApiProblems(400, 409)
-  async retryContentPublishing(
+  retryContentPublishing(
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
     @Param('contentId', uuidParam('contentId')) contentId: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ContentDto> {
-    const { content, version } = await this.contents.retryPublishing(actor, scope, contentId);
-    reply.header('ETag', etagOf(version));
-    return content;
+  ): Promise<Versioned<ContentDto>> {
+    return this.contents.retryPublishing(actor, scope, contentId);
   }
 
   @Get(':contentId/history')

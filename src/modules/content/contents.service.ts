@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError, ErrorCode } from '../../platform/errors';
-import { assertIfMatch } from '../../platform/http/etag';
+import { assertIfMatch, Versioned } from '../../platform/http/etag';
 import { Page, paginate, parseSort, SortKey } from '../../platform/http/pagination';
 import { Actor } from '../access/actor';
 import { DataScope } from '../access/data-scope';
@@ -33,11 +33,6 @@ const SORT_KEYS: Record<string, SortKey> = {
 
 /** Changing the text of content in these states sends it through review again. */
 const REVIEWED_STATES: readonly ContentState[] = ['approved', 'published', 'restored', 'publish_failed'];
-
-export interface VersionedContent {
-  content: ContentDto;
-  version: number;
-}
 
 /**
  * Content of an organization: drafting, editing (every text change is a revision), submitting to
@@ -78,12 +73,12 @@ export class ContentsService {
     return this.page(qb, query);
   }
 
-  async get(scope: DataScope, id: string): Promise<VersionedContent> {
+  async get(scope: DataScope, id: string): Promise<Versioned<ContentDto>> {
     const row = await contentInScope(this.dataSource.manager, scope, id);
-    return { content: toContentDto(row, this.clock.now()), version: row.version };
+    return new Versioned(toContentDto(row, this.clock.now()), row.version);
   }
 
-  async create(actor: Actor, scope: DataScope, dto: CreateContentDto): Promise<VersionedContent> {
+  async create(actor: Actor, scope: DataScope, dto: CreateContentDto): Promise<Versioned<ContentDto>> {
     return this.dataSource.transaction(async (manager) => {
       const unitId = dto.unitId ?? (await this.primaryUnit(manager, actor, scope.orgId));
       const unitPath = await unitPathOf(manager, scope.orgId, unitId, 'unitId');
@@ -123,7 +118,7 @@ export class ContentsService {
         { contentId: id, orgId: scope.orgId, from: null, to: 'draft', action: 'created', actor, revision: 1 },
         now,
       );
-      return { content: toContentDto(row, now), version: row.version };
+      return new Versioned(toContentDto(row, now), row.version);
     });
   }
 
@@ -133,7 +128,7 @@ export class ContentsService {
     id: string,
     dto: UpdateContentDto,
     ifMatch?: string,
-  ): Promise<VersionedContent> {
+  ): Promise<Versioned<ContentDto>> {
     return this.dataSource.transaction(async (manager) => {
       const before = await contentInScope(manager, scope, id, { lock: true });
       if (dto.target) await this.targets.assertTargetable(manager, actor, scope.orgId, dto.target);
@@ -147,7 +142,7 @@ export class ContentsService {
     id: string,
     dto: CorrectContentDto,
     ifMatch?: string,
-  ): Promise<VersionedContent> {
+  ): Promise<Versioned<ContentDto>> {
     return this.dataSource.transaction(async (manager) => {
       const before = await loadContent(manager, id, { lock: true });
       return this.applyEdit(manager, actor, before, dto, ifMatch);
@@ -164,7 +159,7 @@ export class ContentsService {
     before: ContentRow,
     dto: UpdateContentDto,
     ifMatch?: string,
-  ): Promise<VersionedContent> {
+  ): Promise<Versioned<ContentDto>> {
     assertIfMatch(ifMatch, before.version);
     await this.assertNotPublishing(manager, before);
     if (before.state === 'submitted' || before.state === 'in_review' || before.state === 'removed') {
@@ -232,7 +227,7 @@ export class ContentsService {
         row = await loadContent(manager, before.id);
       }
     }
-    return { content: toContentDto(row, now), version: row.version };
+    return new Versioned(toContentDto(row, now), row.version);
   }
 
   /** Only drafts and rejected content can be deleted; anything that was ever live is kept. */
@@ -296,7 +291,7 @@ export class ContentsService {
    * Sends content whose publishing failed round again. For a social account the caller must still be
    * allowed to publish to it (the access rule with `publish`), as when the content was targeted.
    */
-  async retryPublishing(actor: Actor, scope: DataScope, id: string): Promise<VersionedContent> {
+  async retryPublishing(actor: Actor, scope: DataScope, id: string): Promise<Versioned<ContentDto>> {
     const result = await this.dataSource.transaction(async (manager) => {
       const row = await contentInScope(manager, scope, id, { lock: true });
       if (row.target_kind === 'social_account') {
@@ -307,7 +302,7 @@ export class ContentsService {
       }
       await this.publisher.retry(manager, id, actor);
       const after = await loadContent(manager, id);
-      return { content: toContentDto(after, this.clock.now()), version: after.version };
+      return new Versioned(toContentDto(after, this.clock.now()), after.version);
     });
     await this.publisher.requestRun();
     return result;

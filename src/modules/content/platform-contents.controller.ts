@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
-import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
+import { ApiIfMatch, ApiOkWithEtag, Versioned } from '../../platform/http/etag';
 import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { uuidParam } from '../../platform/http/validation';
@@ -57,11 +56,9 @@ export class PlatformContentSearchController {
   @ApiProblems(400)
   async getPlatformContent(
     @Param('contentId', uuidParam('contentId')) contentId: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ContentDto> {
+  ): Promise<Versioned<ContentDto>> {
     const row = await loadContent(this.dataSource.manager, contentId);
-    reply.header('ETag', etagOf(row.version));
-    return toContentDto(row, this.clock.now());
+    return new Versioned(toContentDto(row, this.clock.now()), row.version);
   }
 }
 
@@ -84,16 +81,13 @@ export class PlatformContentsController {
   @ApiIfMatch()
   @ApiOkWithEtag(ContentDto)
   @ApiProblems(400, 409, 412)
-  async correctContent(
+  correctContent(
     @CurrentActor() actor: Actor,
     @Param('contentId', uuidParam('contentId')) contentId: string,
     @Body() dto: CorrectContentDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ContentDto> {
-    const { content, version } = await this.contents.correctAsPlatform(actor, contentId, dto, ifMatch);
-    reply.header('ETag', etagOf(version));
-    return content;
+  ): Promise<Versioned<ContentDto>> {
+    return this.contents.correctAsPlatform(actor, contentId, dto, ifMatch);
   }
 
   @Post('editorial')

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Headers, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
-import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
+import { ApiIfMatch, ApiOkWithEtag, Versioned } from '../../platform/http/etag';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { Actor } from '../access/actor';
 import { Authorize, CurrentActor, Scope } from '../access/authorize.decorator';
@@ -21,13 +20,9 @@ export class ModerationPolicyController {
     summary: "The organization's moderation policy (the defaults until it saves one), with its ETag",
   })
   @ApiOkWithEtag(ModerationPolicyDto)
-  async getModerationPolicy(
-    @Scope() scope: DataScope,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ModerationPolicyDto> {
+  async getModerationPolicy(@Scope() scope: DataScope): Promise<Versioned<ModerationPolicyDto>> {
     const { policy, version } = await this.policies.get(scope);
-    reply.header('ETag', etagOf(version));
-    return policy;
+    return new Versioned(policy, version);
   }
 
   @Put()
@@ -47,10 +42,8 @@ export class ModerationPolicyController {
     @Scope() scope: DataScope,
     @Body() dto: ReplaceModerationPolicyDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ModerationPolicyDto> {
+  ): Promise<Versioned<ModerationPolicyDto>> {
     const { policy, version } = await this.policies.replace(actor, scope, dto, ifMatch);
-    reply.header('ETag', etagOf(version));
-    return policy;
+    return new Versioned(policy, version);
   }
 }

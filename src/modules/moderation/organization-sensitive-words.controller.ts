@@ -1,19 +1,6 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
-import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
+import { ApiIfMatch, ApiOkWithEtag, Versioned } from '../../platform/http/etag';
 import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { uuidParam } from '../../platform/http/validation';
@@ -80,11 +67,9 @@ export class OrganizationSensitiveWordsController {
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
     @Body() dto: CreateSensitiveWordDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SensitiveWordDto> {
+  ): Promise<Versioned<SensitiveWordDto>> {
     const word = await this.words.create(actor, organizationLexicon(scope), dto);
-    reply.header('ETag', etagOf(word.version));
-    return toSensitiveWordDto(word);
+    return new Versioned(toSensitiveWordDto(word), word.version);
   }
 
   @Post('import')
@@ -119,11 +104,9 @@ export class OrganizationSensitiveWordsController {
   async getOrgSensitiveWord(
     @Scope() scope: DataScope,
     @Param('wordId', uuidParam('wordId')) wordId: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SensitiveWordDto> {
+  ): Promise<Versioned<SensitiveWordDto>> {
     const word = await this.words.get(organizationLexicon(scope), wordId);
-    reply.header('ETag', etagOf(word.version));
-    return toSensitiveWordDto(word);
+    return new Versioned(toSensitiveWordDto(word), word.version);
   }
 
   @Patch(':wordId')
@@ -142,11 +125,9 @@ export class OrganizationSensitiveWordsController {
     @Param('wordId', uuidParam('wordId')) wordId: string,
     @Body() dto: UpdateSensitiveWordDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SensitiveWordDto> {
+  ): Promise<Versioned<SensitiveWordDto>> {
     const word = await this.words.update(actor, organizationLexicon(scope), wordId, dto, ifMatch);
-    reply.header('ETag', etagOf(word.version));
-    return toSensitiveWordDto(word);
+    return new Versioned(toSensitiveWordDto(word), word.version);
   }
 
   @Delete(':wordId')

@@ -1,19 +1,6 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
-import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
+import { ApiIfMatch, ApiOkWithEtag, Versioned } from '../../platform/http/etag';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator';
 import { uuidParam } from '../../platform/http/validation';
@@ -59,11 +46,9 @@ export class UnitsController {
   async getUnit(
     @Scope() scope: DataScope,
     @Param('unitId', uuidParam('unitId')) unitId: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UnitDto> {
+  ): Promise<Versioned<UnitDto>> {
     const unit = await this.units.getUnit(scope, unitId);
-    reply.header('ETag', etagOf(unit.version));
-    return toUnitDto(unit);
+    return new Versioned(toUnitDto(unit), unit.version);
   }
 
   @Patch(':unitId')
@@ -74,17 +59,16 @@ export class UnitsController {
     description: 'Moving a unit under itself or one of its descendants is refused (422 `unit_cycle`).',
   })
   @ApiIfMatch()
+  @ApiOkWithEtag(UnitDto)
   @ApiProblems(400, 409, 412, 422)
   async updateUnit(
     @Scope() scope: DataScope,
     @Param('unitId', uuidParam('unitId')) unitId: string,
     @Body() dto: UpdateUnitDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UnitDto> {
+  ): Promise<Versioned<UnitDto>> {
     const unit = await this.units.updateUnit(scope, unitId, dto, ifMatch);
-    reply.header('ETag', etagOf(unit.version));
-    return toUnitDto(unit);
+    return new Versioned(toUnitDto(unit), unit.version);
   }
 
   @Delete(':unitId')

@@ -1,19 +1,6 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { FastifyReply } from 'fastify';
-import { ApiIfMatch, ApiOkWithEtag, etagOf } from '../../platform/http/etag';
+import { ApiIfMatch, ApiOkWithEtag, Versioned } from '../../platform/http/etag';
 import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { Idempotent } from '../../platform/idempotency/idempotent.decorator';
@@ -67,15 +54,12 @@ export class SocialAccountsController {
   })
   @ApiCreatedResponse({ type: SocialAccountDto })
   @ApiProblems(400, 409, 422)
-  async createSocialAccount(
+  createSocialAccount(
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
     @Body() dto: CreateSocialAccountDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SocialAccountDto> {
-    const { account, version } = await this.accounts.create(actor, scope, dto);
-    reply.header('ETag', etagOf(version));
-    return account;
+  ): Promise<Versioned<SocialAccountDto>> {
+    return this.accounts.create(actor, scope, dto);
   }
 
   @Get(':accountId')
@@ -86,14 +70,11 @@ export class SocialAccountsController {
   })
   @ApiOkWithEtag(SocialAccountDto)
   @ApiProblems(400)
-  async getSocialAccount(
+  getSocialAccount(
     @Scope() scope: DataScope,
     @Param('accountId', uuidParam('accountId')) accountId: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SocialAccountDto> {
-    const { account, version } = await this.accounts.get(scope, accountId);
-    reply.header('ETag', etagOf(version));
-    return account;
+  ): Promise<Versioned<SocialAccountDto>> {
+    return this.accounts.get(scope, accountId);
   }
 
   @Patch(':accountId')
@@ -108,17 +89,14 @@ export class SocialAccountsController {
   @ApiIfMatch()
   @ApiOkWithEtag(SocialAccountDto)
   @ApiProblems(400, 409, 412, 422)
-  async updateSocialAccount(
+  updateSocialAccount(
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
     @Param('accountId', uuidParam('accountId')) accountId: string,
     @Body() dto: UpdateSocialAccountDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SocialAccountDto> {
-    const { account, version } = await this.accounts.update(actor, scope, accountId, dto, ifMatch);
-    reply.header('ETag', etagOf(version));
-    return account;
+  ): Promise<Versioned<SocialAccountDto>> {
+    return this.accounts.update(actor, scope, accountId, dto, ifMatch);
   }
 
   @Delete(':accountId')

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError, ErrorCode } from '../../platform/errors';
-import { assertIfMatch } from '../../platform/http/etag';
+import { assertIfMatch, Versioned } from '../../platform/http/etag';
 import { Page, paginate, parseSort, SortKey } from '../../platform/http/pagination';
 import { NotificationsService } from '../../platform/notifications/notifications.service';
 import { Actor } from '../access/actor';
@@ -65,11 +65,6 @@ const AUTHORIZED_SCOPES_SQL = `(SELECT array_agg(DISTINCT sc ORDER BY sc)
   WHERE za.account_id = a.id AND z.agency_org_id = :viewerOrg AND z.brand_org_id = a.org_id
     AND z.status = 'active' AND z.valid_from <= :now AND z.valid_until > :now)`;
 
-export interface VersionedAccount {
-  account: SocialAccountDto;
-  version: number;
-}
-
 /**
  * Social accounts owned by brands. The brand creates, edits, freezes and archives them; agencies see
  * the ones authorized and assigned to them; platform staff suspend them. Every change is a usage record.
@@ -121,13 +116,17 @@ export class SocialAccountsService {
     });
   }
 
-  async get(scope: DataScope, accountId: string): Promise<VersionedAccount> {
+  async get(scope: DataScope, accountId: string): Promise<Versioned<SocialAccountDto>> {
     await this.access.require(scope, accountId, { operable: false });
     const row = await this.load(this.dataSource.manager, accountId, scope.orgId);
-    return { account: this.toDto(row, scope.orgId, this.clock.now()), version: row.version };
+    return new Versioned(this.toDto(row, scope.orgId, this.clock.now()), row.version);
   }
 
-  async create(actor: Actor, scope: DataScope, dto: CreateSocialAccountDto): Promise<VersionedAccount> {
+  async create(
+    actor: Actor,
+    scope: DataScope,
+    dto: CreateSocialAccountDto,
+  ): Promise<Versioned<SocialAccountDto>> {
     if (actor.orgKind !== 'brand') {
       throw new DomainError(ErrorCode.Unprocessable, 'Only brand organizations own social accounts');
     }
@@ -168,7 +167,7 @@ export class SocialAccountsService {
         externalUserId: dto.externalUserId,
       });
       const row = await this.load(manager, id, scope.orgId);
-      return { account: this.toDto(row, scope.orgId, this.clock.now()), version: row.version };
+      return new Versioned(this.toDto(row, scope.orgId, this.clock.now()), row.version);
     });
   }
 
@@ -178,7 +177,7 @@ export class SocialAccountsService {
     accountId: string,
     dto: UpdateSocialAccountDto,
     ifMatch?: string,
-  ): Promise<VersionedAccount> {
+  ): Promise<Versioned<SocialAccountDto>> {
     return this.dataSource.transaction(async (manager) => {
       const access = await this.access.require(scope, accountId, { operable: false }, manager);
       if (access.via !== 'owner') throw onlyTheOwner();
@@ -234,7 +233,7 @@ export class SocialAccountsService {
         await this.tellAgencies(manager, accountId, next.handle, statusChange.status, statusChange.reason);
       }
       const row = await this.load(manager, accountId, scope.orgId);
-      return { account: this.toDto(row, scope.orgId, now), version: row.version };
+      return new Versioned(this.toDto(row, scope.orgId, now), row.version);
     });
   }
 

@@ -43,3 +43,14 @@ export const ApiIfMatch = () =>
     required: false,
     description: 'ETag from the last read; a stale one answers 412 precondition_failed',
   });
+
+/**
+ * A response body with the version it was read at. Handlers return it instead of setting the header
+ * themselves; the EtagInterceptor sends the body with `ETag: W/"<version>"`.
+ */
+export class Versioned<T> {
+  constructor(
+    readonly body: T,
+    readonly version: number,
+  ) {}
+}
