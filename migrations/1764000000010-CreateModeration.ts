@@ -13,7 +13,7 @@ const PLATFORM_LEXICON = `'00000000-0000-0000-0000-000000000000'::uuid`;
  * - `sensitive_word_lexicons`: one row per lexicon with a version bumped in the same transaction as
  *   every change; API replicas compare it to decide whether their built automaton is current.
  * - `sensitive_word_seeds`: the seeded platform entries ever applied, so a term platform staff deleted
- *   is not put back by the next boot (the seeding itself runs at boot, see docs/modules/moderation.md).
+ *   is not put back by the next boot (the seeding itself runs at boot, see docs/moderation.md).
  * - `moderation_policies`: per organization; no row means the defaults.
  */
 export class CreateModeration1764000000010 implements MigrationInterface {

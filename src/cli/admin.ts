@@ -71,7 +71,7 @@ export const COMMANDS: Record<string, Command> = {
     usage:
       `rotate-keys [--batch-size <1-${MAX_ROTATION_BATCH}>]\n` +
       '  Safe while the API serves. Exits 1 while anything remains under an old key: run it again then.\n' +
-      '  Runbook: docs/modules/credentials.md.',
+      '  Runbook: docs/credentials.md.',
     options: { 'batch-size': { type: 'string' } },
     async run(app, values, print) {
       const raw = text(values, 'batch-size');

@@ -21,7 +21,7 @@ import { PublishPolicy } from './publish-policy';
 import { SandboxConnector } from './sandbox/sandbox.connector';
 
 /**
- * Publishing approved content to its target (docs/modules/content-publishing.md): the every-minute job,
+ * Publishing approved content to its target (docs/content-publishing.md): the every-minute job,
  * the connectors (sandbox by default, Douyin), and `GET …/contents/{id}/publish-attempts`. The content
  * module imports it for ContentPublisher (retry, in-flight check). Tokens are sealed by the vault's own
  * CredentialSealer, exported by the CredentialsModule.

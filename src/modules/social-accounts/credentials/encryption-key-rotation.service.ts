@@ -24,7 +24,7 @@ interface CredentialRow extends SealedRow {
  * appends one `credential.reencrypted` usage record (actor null: the system) in the same transaction.
  * Neither ETags nor "stored" times change: the secrets themselves are the same.
  *
- * `npm run admin -- rotate-keys` runs it; docs/modules/credentials.md has the operator's runbook.
+ * `npm run admin -- rotate-keys` runs it; docs/credentials.md has the operator's runbook.
  */
 @Injectable()
 export class EncryptionKeyRotation {
