@@ -45,6 +45,7 @@ export async function organizationOwnerIds(manager: EntityManager, orgId: string
     `SELECT DISTINCT g.user_id FROM access_grants g
        JOIN roles r ON r.id = g.role_id AND r.system_key = 'owner'
        JOIN org_members m ON m.org_id = g.org_id AND m.user_id = g.user_id AND m.status = 'active'
+       JOIN users u ON u.id = g.user_id AND u.status = 'active'
      WHERE g.org_id = $1 AND g.scope = 'org' AND g.effect = 'allow'`,
     [orgId],
   );

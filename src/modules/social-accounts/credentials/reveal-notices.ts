@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { NotificationsService } from '../../../platform/notifications/notifications.service';
+import { organizationOwnerIds } from '../../access/org-lookups';
 import { RevealAnomalyRule, RevealAssessment } from './reveal-anomalies';
 import { formatChinaTime } from './usual-hours';
 
@@ -85,18 +86,10 @@ export class RevealNotices {
       `SELECT
          (SELECT handle FROM social_accounts WHERE id = $1) AS handle,
          (SELECT name FROM organizations WHERE id = $2) AS org_name,
-         (SELECT username FROM users WHERE id = $3) AS username,
-         ARRAY(
-           SELECT DISTINCT m.user_id::text
-           FROM org_members m
-           JOIN access_grants g ON g.org_id = m.org_id AND g.user_id = m.user_id
-           JOIN roles r ON r.id = g.role_id AND r.org_id = g.org_id
-           JOIN users u ON u.id = m.user_id
-           WHERE m.org_id = $4 AND m.status = 'active' AND u.status = 'active' AND r.system_key = 'owner'
-         )::text[] AS owner_ids`,
-      [reveal.accountId, reveal.orgId, reveal.userId, reveal.brandOrgId],
+         (SELECT username FROM users WHERE id = $3) AS username`,
+      [reveal.accountId, reveal.orgId, reveal.userId],
     );
-    return context;
+    return { ...context, owner_ids: await organizationOwnerIds(manager, reveal.brandOrgId) };
   }
 }
 
