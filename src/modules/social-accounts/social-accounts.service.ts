@@ -81,12 +81,7 @@ export class SocialAccountsService {
 
   async list(scope: DataScope, query: ListSocialAccountsQueryDto): Promise<Page<SocialAccountDto>> {
     const now = this.clock.now();
-    const qb = this.dataSource
-      .createQueryBuilder()
-      .select(SELECT_COLUMNS)
-      .addSelect(`${AUTHORIZED_SCOPES_SQL}`, 'authorized_scopes')
-      .from('social_accounts', 'a')
-      .setParameters({ viewerOrg: scope.orgId, now });
+    const qb = this.accountsQuery(this.dataSource.manager, scope.orgId, now);
     this.access.applyVisibility(qb, scope, 'a');
     if (query.platform) qb.andWhere('a.platform = :platform', { platform: query.platform });
     if (query.unitId) qb.andWhere('a.unit_id = :unitId AND a.org_id = :viewerOrg', { unitId: query.unitId });
@@ -368,19 +363,30 @@ export class SocialAccountsService {
     });
   }
 
+  /** Accounts with the viewing organization's authorized scopes: one query shape for lists and reads. */
+  private accountsQuery(manager: EntityManager, viewerOrgId: string, now: Date) {
+    return manager
+      .createQueryBuilder()
+      .select(SELECT_COLUMNS)
+      .addSelect(AUTHORIZED_SCOPES_SQL, 'authorized_scopes')
+      .from('social_accounts', 'a')
+      .setParameters({ viewerOrg: viewerOrgId, now });
+  }
+
   private async load(
     manager: EntityManager,
     accountId: string,
     viewerOrgId: string,
     options: { lock?: boolean } = {},
   ): Promise<AccountRow> {
-    const rows: AccountRow[] = await manager.query(
-      `SELECT ${SELECT_COLUMNS.join(', ')}, ${AUTHORIZED_SCOPES_SQL.replace(/:viewerOrg/g, '$2').replace(/:now/g, '$3')} AS authorized_scopes
-       FROM social_accounts a WHERE a.id = $1 AND a.archived_at IS NULL${options.lock ? ' FOR UPDATE OF a' : ''}`,
-      [accountId, viewerOrgId, this.clock.now()],
-    );
-    if (!rows[0]) throw DomainError.notFound('Social account');
-    return rows[0];
+    if (options.lock) {
+      await manager.query(`SELECT 1 FROM social_accounts WHERE id = $1 FOR UPDATE`, [accountId]);
+    }
+    const row = await this.accountsQuery(manager, viewerOrgId, this.clock.now())
+      .where('a.id = :accountId AND a.archived_at IS NULL', { accountId })
+      .getRawOne<AccountRow>();
+    if (!row) throw DomainError.notFound('Social account');
+    return row;
   }
 
   private async loadAny(manager: EntityManager, accountId: string): Promise<AccountRow> {
