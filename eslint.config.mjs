@@ -14,6 +14,27 @@ export default tseslint.config(
       '@typescript-eslint/ban-ts-comment': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
+      // null is a value only where the spec says nullable: use Optional()/Nullable() from common/validation.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message: 'IsOptional lets null through: use Optional() or Nullable() from src/common/validation',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // PartialType without options marks every field IsOptional, which lets null through.
+          selector: "CallExpression[callee.name='PartialType'][arguments.length<2]",
+          message: 'Call PartialType(X, { skipNullProperties: false }) so null is not accepted as "absent"',
+        },
+      ],
     },
   },
 );

@@ -39,6 +39,8 @@ const ESM_PACKAGES = [
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
 
 module.exports = {
+  // A global option: Jest ignores testTimeout inside a project, which left e2e tests at 5 s under load.
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',

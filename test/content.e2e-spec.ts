@@ -972,7 +972,8 @@ describe('content', () => {
           .send({ kind: 'video', title: '开箱', body: CLEAN, target });
       problem(await create(), 422, 'reference_not_found');
       const authorization = await insertAuthorization(t, brand, agency, [account], { scopes: ['analytics'] });
-      problem(await create(), 403, 'account_not_assigned');
+      // Authorized but not assigned to the operator: the account is out of their scope, as if absent.
+      problem(await create(), 422, 'reference_not_found');
       await insertAssignment(t, agency, account, { memberId: agencyOperator.id });
       problem(await create(), 403, 'authorization_scope_missing');
       await t.db.query(`UPDATE account_authorizations SET scopes = '{publish}' WHERE id = $1`, [

@@ -328,7 +328,7 @@ describe('credential vault', () => {
       expect(await usageActions(w.accountId)).toEqual(['credential.stored']);
     });
 
-    it('refuses an agency member the account is not assigned to', async () => {
+    it('answers 404 to an agency member whose scope does not cover where the account is assigned', async () => {
       const w = await world();
       const team = await insertUnit(t, w.agency, w.agency.rootUnitId, 'Team B');
       const outsider = await makeUser(t);
@@ -337,11 +337,10 @@ describe('credential vault', () => {
         grants: OPERATOR_GRANTS.map((g) => ({ ...g, unitId: team, scope: 'subtree' as const })),
       });
       await put(w.owner, w.brand.id, w.accountId, PASSWORD).expect(200);
-      const res = await reveal(outsider, w.agency.id, w.accountId).expect(403);
-      expect(res.body.code).toBe('account_not_assigned');
-      expect((await put(outsider, w.agency.id, w.accountId, OAUTH).expect(403)).body.code).toBe(
-        'account_not_assigned',
-      );
+      const res = await reveal(outsider, w.agency.id, w.accountId).expect(404);
+      expect(res.body.code).toBe('not_found');
+      expect((await put(outsider, w.agency.id, w.accountId, OAUTH).expect(404)).body.code).toBe('not_found');
+      expect((await get(outsider, w.agency.id, w.accountId).expect(404)).body.code).toBe('not_found');
     });
 
     it('refuses an agency on a frozen account, while the brand keeps control of its credentials', async () => {

@@ -326,10 +326,24 @@ describe('social accounts', () => {
     });
 
     it('an agency member needs an assignment their own scope covers', async () => {
-      const unassigned = await operatorGet().expect(403);
-      problem(unassigned, 'account_not_assigned');
+      // Not yet assigned, the account sits at the agency's root: out of an operator's scope, so 404.
+      const unassigned = await operatorGet().expect(404);
+      problem(unassigned, 'not_found');
+      // ... and out of the Team A lead's too: only someone whose scope covers the whole agency hands it out.
+      await t
+        .http()
+        .post(api(`/orgs/${agency.id}/social-accounts/${accountId}/assignments`))
+        .set(agencyLead.auth)
+        .send({ unitId: agencyTeamA })
+        .expect(404);
+      await t
+        .http()
+        .post(api(`/orgs/${agency.id}/social-accounts/${accountId}/assignments`))
+        .set(agencyOwner.auth)
+        .send({ unitId: agencyTeamA })
+        .expect(201);
 
-      // The Team A lead may assign within Team A, not Team B.
+      // Now at Team A, the Team A lead may assign within Team A, not Team B.
       const outside = await t
         .http()
         .post(api(`/orgs/${agency.id}/social-accounts/${accountId}/assignments`))
@@ -348,7 +362,7 @@ describe('social accounts', () => {
         memberId: operatorA.id,
         unitName: 'Team A',
       });
-      expect(await usageCount(accountId, 'assignment.added')).toBe(1);
+      expect(await usageCount(accountId, 'assignment.added')).toBe(2);
       await t
         .http()
         .post(api(`/orgs/${agency.id}/social-accounts/${accountId}/assignments`))
@@ -375,7 +389,45 @@ describe('social accounts', () => {
         .set(operatorB.auth)
         .expect(200);
       expect(listB.body.items).toEqual([]);
-      await operatorGet(operatorB).expect(403);
+      await operatorGet(operatorB).expect(404);
+    });
+
+    it("a unit-scoped manager cannot take a sibling unit's account, nor learn that it exists", async () => {
+      // A second account of the same authorization, assigned only to Team B.
+      const westAccount = await insertAccount(t, brand);
+      await t.db.query(
+        `INSERT INTO account_authorization_accounts (authorization_id, account_id) VALUES ($1, $2)`,
+        [authorizationId, westAccount],
+      );
+      await insertAssignment(t, agency, westAccount, { unitId: agencyTeamB });
+      const snapshot = async () => ({
+        assignments: await t.db.query(
+          `SELECT unit_id, member_id FROM account_assignments WHERE account_id = $1 ORDER BY unit_id`,
+          [westAccount],
+        ),
+        usage: await t.db.query(`SELECT count(*)::int AS n FROM account_usage_records WHERE account_id = $1`, [
+          westAccount,
+        ]),
+      });
+      const before = await snapshot();
+
+      const path = `/orgs/${agency.id}/social-accounts/${westAccount}`;
+      const take = await t
+        .http()
+        .post(api(`${path}/assignments`))
+        .set(agencyLead.auth)
+        .send({ unitId: agencyTeamA })
+        .expect(404);
+      problem(take, 'not_found');
+      problem(await t.http().get(api(`${path}/assignments`)).set(agencyLead.auth).expect(404), 'not_found');
+      problem(await t.http().get(api(path)).set(agencyLead.auth).expect(404), 'not_found');
+      const list = await t.http().get(api(`/orgs/${agency.id}/social-accounts`)).set(agencyLead.auth).expect(200);
+      expect(list.body.items.map((a: { id: string }) => a.id)).not.toContain(westAccount);
+      expect(await snapshot()).toEqual(before);
+
+      // The agency owner sees where it is, and Team B's operator reads it.
+      const seen = await t.http().get(api(`${path}/assignments`)).set(agencyOwner.auth).expect(200);
+      expect(seen.body.items.map((a: { unitId: string }) => a.unitId)).toEqual([agencyTeamB]);
     });
 
     it('the brand cannot make agency assignments; bad assignment input is 400/422', async () => {

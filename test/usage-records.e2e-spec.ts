@@ -374,9 +374,9 @@ describe('account usage records', () => {
           code: 'not_found',
         });
       }
-      // An authorized agency's member whose scope covers no assignment of the account.
-      const unassigned = await t.http().get(base(agency.id, account)).set(agencySelfReader.auth).expect(403);
-      expect(unassigned.body).toMatchObject({ code: 'account_not_assigned' });
+      // An authorized agency's member whose scope covers no assignment of the account: as if absent.
+      const unassigned = await t.http().get(base(agency.id, account)).set(agencySelfReader.auth).expect(404);
+      expect(unassigned.body).toMatchObject({ code: 'not_found' });
       // No such account.
       await t.http().get(base(brand.id, randomUUID())).set(brandOwner.auth).expect(404);
       await t.http().get(base(brand.id, account)).expect(401);

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { DataScopeKind } from './actor';
+import { Optional } from '../../common/validation';
 
 const SCOPES: DataScopeKind[] = ['self', 'unit', 'subtree', 'org'];
 
@@ -18,7 +19,7 @@ export class CreateGrantDto {
   permission?: string;
 
   /** For a single permission: `allow` (default) or `deny`. A deny always wins over any allow. */
-  @IsOptional()
+  @Optional()
   @IsIn(['allow', 'deny'])
   effect?: 'allow' | 'deny';
 

@@ -1,8 +1,9 @@
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsString, Length, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../platform/http/pagination';
+import { Optional } from '../../common/validation';
 
 export class CreateRoleDto {
   @Trim()
@@ -11,7 +12,7 @@ export class CreateRoleDto {
   @HasNoControlCharacters()
   name: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   description?: string;
@@ -25,19 +26,19 @@ export class CreateRoleDto {
 }
 
 export class UpdateRoleDto {
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(2, 64)
   @HasNoControlCharacters()
   name?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   description?: string;
 
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayUnique()
   @ArrayMaxSize(200)

@@ -1,18 +1,9 @@
 import { Trim } from '../../common/validation/transforms';
-import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsDate,
-  IsOptional,
-  IsString,
-  Length,
-  ValidateNested,
-} from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { CreateGrantDto, GrantDto } from '../access/grant.dto';
+import { IsDateTime, NestedArray, Optional } from '../../common/validation';
 
 export class CreateApiKeyDto {
   @Trim()
@@ -20,18 +11,16 @@ export class CreateApiKeyDto {
   @Length(2, 100)
   name: string;
 
-  /** When the key stops working (ISO 8601). Omit for a key that lives until revoked. */
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  expiresAt?: Date;
+  /** When the key stops working. Omit for a key that lives until revoked. */
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2030-01-31T00:00:00Z' })
+  @Optional()
+  @IsDateTime()
+  expiresAt?: string;
 
   /** What the key may do: grants like a member's, each within the creator's own authority. */
-  @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => CreateGrantDto)
+  @NestedArray(() => CreateGrantDto)
   grants: CreateGrantDto[];
 }
 

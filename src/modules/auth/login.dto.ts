@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { TokenPair } from './session.service';
+import { Optional } from '../../common/validation';
 
 export class LoginDto {
   /** Username, email address or mobile number. */
@@ -29,7 +30,7 @@ export class RefreshTokensDto {
 export class LogoutDto {
   /** Also sign out the session of this refresh token (if it is the caller's). */
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(256)
   refreshToken?: string;

@@ -1,7 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsMainlandMobile, NormalizeEmail, NormalizeMainlandMobile, Trim } from '../../common/validation';
+import { IsEmail, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsMainlandMobile,
+  NestedObject,
+  NormalizeEmail,
+  NormalizeMainlandMobile,
+  Trim,
+} from '../../common/validation';
 import { EMAIL_MAX_LENGTH, USERNAME_PATTERN } from './identifiers';
 import { CreatedUser } from './user-accounts.service';
 
@@ -55,9 +60,7 @@ export class RegisterDto {
   code: string;
 
   @ApiProperty({ type: AgreementsDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => AgreementsDto)
+  @NestedObject(() => AgreementsDto)
   agreements: AgreementsDto;
 }
 

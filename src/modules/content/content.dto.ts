@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -7,8 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
-  IsOptional,
   IsString,
   IsUrl,
   IsUUID,
@@ -18,12 +15,12 @@ import {
   MaxLength,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { HasNoControlCharacters, HasNoNulCharacters } from '../../common/validation/plain-text';
 import { QueryBoolean, Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { CONTENT_STATES, ContentState } from './content-state';
+import { IsDateTime, NestedArray, NestedObject, Nullable, Optional } from '../../common/validation';
 
 export const CONTENT_KINDS = ['video', 'image_text', 'article', 'post'] as const;
 export type ContentKind = (typeof CONTENT_KINDS)[number];
@@ -53,7 +50,7 @@ export class AttachmentDto {
   @Max(4 * 1024 ** 3)
   size: number;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[a-z]+\/[a-z0-9.+-]+$/i, { message: 'mimeType must look like type/subtype' })
   mimeType?: string;
@@ -93,19 +90,17 @@ export class CreateContentDto {
   @HasNoNulCharacters()
   body: string;
 
-  @IsOptional()
-  @IsArray()
+  @Optional()
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => AttachmentDto)
+  @NestedArray(() => AttachmentDto)
   attachments?: AttachmentDto[];
 
   /** A category slug, e.g. `beauty` or `food-reviews`. */
-  @IsOptional()
+  @Optional()
   @Matches(SLUG, { message: 'category must be a lowercase slug' })
   category?: string;
 
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(20)
   @ArrayUnique()
@@ -115,71 +110,72 @@ export class CreateContentDto {
   tags?: string[];
 
   /** When to publish once approved; omit (or null) to publish as soon as it is approved. */
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsISO8601({ strict: true })
+  @Nullable()
+  @IsDateTime()
   publishAt?: string | null;
 
   /** The unit the content belongs to; the author's primary unit when omitted. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   unitId?: string;
 
-  @ValidateNested()
-  @Type(() => ContentTargetDto)
+  @NestedObject(() => ContentTargetDto)
   target: ContentTargetDto;
 }
 
 /** Every field optional; the kind and unit stay as created. */
-export class UpdateContentDto extends PartialType(OmitType(CreateContentDto, ['kind', 'unitId'] as const)) {}
+export class UpdateContentDto extends PartialType(OmitType(CreateContentDto, ['kind', 'unitId'] as const), {
+  skipNullProperties: false,
+}) {}
 
 /** What platform editors may correct: the text, never where or when it goes. */
 export class CorrectContentDto extends PartialType(
   OmitType(CreateContentDto, ['kind', 'unitId', 'target', 'publishAt'] as const),
+  { skipNullProperties: false },
 ) {}
 
 export class ListContentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: CONTENT_STATES })
-  @IsOptional()
+  @Optional()
   @IsIn(CONTENT_STATES)
   state?: ContentState;
 
   @ApiPropertyOptional({ enum: CONTENT_KINDS })
-  @IsOptional()
+  @Optional()
   @IsIn(CONTENT_KINDS)
   kind?: ContentKind;
 
-  @IsOptional()
+  @Optional()
   @Matches(SLUG, { message: 'category must be a lowercase slug' })
   category?: string;
 
-  @IsOptional()
+  @Optional()
   @IsUUID()
   ownerId?: string;
 
-  @IsOptional()
+  @Optional()
   @IsUUID()
   accountId?: string;
 
   /** Sort key: `createdAt` (default, newest first) or `updatedAt`, `-` prefix for descending. */
-  @IsOptional()
+  @Optional()
   @IsIn(['createdAt', '-createdAt', 'updatedAt', '-updatedAt'])
   sort?: string;
 }
 
 export class PlatformListContentsQueryDto extends ListContentsQueryDto {
   /** Only this organization's content. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   orgId?: string;
 
   @ApiPropertyOptional({ enum: PLATFORM_CHANNELS })
-  @IsOptional()
+  @Optional()
   @IsIn(PLATFORM_CHANNELS)
   channel?: PlatformChannel;
 
   /** Case-insensitive substring of the title. */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 100)
@@ -327,56 +323,55 @@ export class SubmitResultDto {
 }
 
 export class EditorialDto {
-  @IsOptional()
+  @Optional()
   @Matches(SLUG, { message: 'category must be a lowercase slug' })
   category?: string;
 
   /** Higher sorts first within a category (after pinned items). */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(-1_000_000)
   @Max(1_000_000)
   sortWeight?: number;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   recommended?: boolean;
 
   /** 加精. */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   featured?: boolean;
 
   /** 置顶. */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   pinned?: boolean;
 
   /** Unpins by itself at this time; null pins without end. */
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsISO8601({ strict: true })
+  @Nullable()
+  @IsDateTime()
   pinnedUntil?: string | null;
 }
 
 export class PublicListQueryDto extends PageQueryDto {
-  @IsOptional()
+  @Optional()
   @Matches(SLUG, { message: 'category must be a lowercase slug' })
   category?: string;
 
   @ApiPropertyOptional({ enum: PLATFORM_CHANNELS })
-  @IsOptional()
+  @Optional()
   @IsIn(PLATFORM_CHANNELS)
   channel?: PlatformChannel;
 
   @ApiPropertyOptional({ type: Boolean })
-  @IsOptional()
+  @Optional()
   @QueryBoolean()
   @IsBoolean()
   recommended?: boolean;
 
   @ApiPropertyOptional({ type: Boolean })
-  @IsOptional()
+  @Optional()
   @QueryBoolean()
   @IsBoolean()
   featured?: boolean;

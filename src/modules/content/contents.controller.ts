@@ -58,8 +58,9 @@ export class ContentsController {
     operationId: 'createContent',
     summary: 'Write a draft for one of the platform channels or a social account',
     description:
-      'Targeting a social account needs `content:publish` covering it and, for an agency, an active ' +
-      '`publish` authorization (403 `authorization_scope_missing` / `account_not_assigned` otherwise).',
+      'Targeting a social account needs `content:publish` covering where it is assigned (422 ' +
+      '`reference_not_found` otherwise, as for an unknown account) and, for an agency, an active ' +
+      '`publish` authorization (403 `authorization_scope_missing` otherwise).',
   })
   @ApiCreatedResponse({ type: ContentDto })
   @ApiProblems(400, 409, 422)

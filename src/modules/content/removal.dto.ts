@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
 import { HasNoNulCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { FindingDto } from './content.dto';
 import { REMOVAL_REASON_CODES, RemovalReasonCode } from './reason-codes';
+import { Optional } from '../../common/validation';
 
 export class RemoveContentDto {
   @ApiProperty({ enum: REMOVAL_REASON_CODES })
@@ -33,7 +34,7 @@ export class DecideRestoreRequestDto {
   @IsIn(['approve', 'reject'])
   decision: 'approve' | 'reject';
 
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 1000)
@@ -44,7 +45,7 @@ export class DecideRestoreRequestDto {
 export class ListRestoreRequestsQueryDto extends PageQueryDto {
   /** `pending` by default. */
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['pending', 'approved', 'rejected'])
   status?: 'pending' | 'approved' | 'rejected';
 }

@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { IsIn, IsString, Length, ValidateIf } from 'class-validator';
 import { HasNoNulCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { ContentDto, FindingDto } from './content.dto';
 import { REVIEW_REASON_CODES, ReviewReasonCode } from './reason-codes';
+import { Optional } from '../../common/validation';
 
 export class ListReviewTasksQueryDto extends PageQueryDto {
   /** `open` (default): waiting for a decision, claimed or not. */
-  @IsOptional()
+  @Optional()
   @IsIn(['open', 'decided', 'cancelled'])
   status?: 'open' | 'decided' | 'cancelled';
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsString, IsUUID, MaxLength } from 'class-validator';
 import { FieldFinding } from './moderation.service';
+import { Optional } from '../../common/validation';
 
 export const MAX_CHECK_LENGTH = 100_000;
 
@@ -14,7 +15,7 @@ export class CheckTextDto {
    * Check with this organization's own lexicon and policy as well. You must be an active member of it
    * (an API key: belong to it), else 404. Without it, only the platform lexicon applies.
    */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   orgId?: string;
 }

@@ -1,21 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, Length, Matches } from 'class-validator';
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { QueryBoolean, Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
 import type { Action, Severity } from './engine';
 import { SensitiveWord } from './sensitive-word.entity';
+import { Nullable, Optional } from '../../common/validation';
 
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high'];
 export const ACTIONS: readonly Action[] = ['block', 'review', 'flag'];
@@ -24,9 +15,6 @@ export const MAX_ALLOW_PHRASES = 20;
 const CATEGORY = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$/;
 const CATEGORY_MESSAGE =
   'category must be lower-case words joined by dots, e.g. `fraud` or `advertising.claim`';
-
-/** Optional in an update, but not nullable: `null` fails the type check rather than blanking a column. */
-const IsOptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** Trims each string of an array (leaving anything else for the type checks to report). */
 const TrimEach = () =>
@@ -61,7 +49,7 @@ export class CreateSensitiveWordDto {
   action: Action;
 
   /** Longer phrases that contain the term innocently (最佳赏味期 for 最佳). Each must contain the term. */
-  @IsOptional()
+  @Optional()
   @TrimEach()
   @IsArray()
   @ArrayMaxSize(MAX_ALLOW_PHRASES)
@@ -72,7 +60,7 @@ export class CreateSensitiveWordDto {
 
   /** Shown with a finding: why the term matters and when it is allowed anyway. */
   @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
+  @Nullable()
   @Trim()
   @IsString()
   @Length(1, 500)
@@ -81,14 +69,14 @@ export class CreateSensitiveWordDto {
 }
 
 export class UpdateSensitiveWordDto {
-  @IsOptionalNotNull()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 100)
   @HasNoControlCharacters()
   term?: string;
 
-  @IsOptionalNotNull()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 64)
@@ -96,17 +84,17 @@ export class UpdateSensitiveWordDto {
   category?: string;
 
   @ApiPropertyOptional({ enum: SEVERITIES })
-  @IsOptionalNotNull()
+  @Optional()
   @IsIn(SEVERITIES)
   severity?: Severity;
 
   @ApiPropertyOptional({ enum: ACTIONS })
-  @IsOptionalNotNull()
+  @Optional()
   @IsIn(ACTIONS)
   action?: Action;
 
   /** Replaces the list; `[]` removes every allow phrase. */
-  @IsOptionalNotNull()
+  @Optional()
   @TrimEach()
   @IsArray()
   @ArrayMaxSize(MAX_ALLOW_PHRASES)
@@ -117,7 +105,7 @@ export class UpdateSensitiveWordDto {
 
   /** `null` removes the hint. */
   @ApiPropertyOptional({ type: String, nullable: true })
-  @IsOptional()
+  @Nullable()
   @Trim()
   @IsString()
   @Length(1, 500)
@@ -127,29 +115,29 @@ export class UpdateSensitiveWordDto {
 
 export class ListSensitiveWordsQueryDto extends PageQueryDto {
   /** Case-insensitive substring of the term. */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 100)
   q?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 64)
   category?: string;
 
   @ApiPropertyOptional({ enum: ACTIONS })
-  @IsOptional()
+  @Optional()
   @IsIn(ACTIONS)
   action?: Action;
 
   @ApiPropertyOptional({ enum: SEVERITIES })
-  @IsOptional()
+  @Optional()
   @IsIn(SEVERITIES)
   severity?: Severity;
 
   /** `createdAt` (default `-createdAt`) or `term`; prefix `-` for descending. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 32)
   sort?: string;
@@ -158,12 +146,12 @@ export class ListSensitiveWordsQueryDto extends PageQueryDto {
 export class ImportSensitiveWordsQueryDto {
   /** How to read the body; defaults from its Content-Type (`text/csv` → csv, `text/plain` → lines). */
   @ApiPropertyOptional({ enum: ['lines', 'csv'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['lines', 'csv'])
   format?: 'lines' | 'csv';
 
   /** Category of lines (and of CSV rows that leave it empty). */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 64)
@@ -171,18 +159,18 @@ export class ImportSensitiveWordsQueryDto {
   category?: string;
 
   @ApiPropertyOptional({ enum: SEVERITIES, description: 'Severity of lines and rows that leave it empty' })
-  @IsOptional()
+  @Optional()
   @IsIn(SEVERITIES)
   severity?: Severity;
 
   @ApiPropertyOptional({ enum: ACTIONS, description: 'Action of lines and rows that leave it empty' })
-  @IsOptional()
+  @Optional()
   @IsIn(ACTIONS)
   action?: Action;
 
   /** Report what would happen without changing anything. */
   @ApiPropertyOptional({ type: Boolean })
-  @IsOptional()
+  @Optional()
   @QueryBoolean()
   @IsBoolean()
   dryRun?: boolean;

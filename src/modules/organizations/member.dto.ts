@@ -1,21 +1,22 @@
 import { Trim } from '../../common/validation/transforms';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { PageQueryDto } from '../../platform/http/pagination';
+import { Optional } from '../../common/validation';
 
 export class ListMembersQueryDto extends PageQueryDto {
   /** Only members whose primary unit is this one. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   unitId?: string;
 
   /** `active` (default) or `removed`. */
-  @IsOptional()
+  @Optional()
   @IsIn(['active', 'removed'])
   status?: 'active' | 'removed';
 
   /** Sort key: `joinedAt` (default) or `username`; prefix `-` for descending. */
-  @IsOptional()
+  @Optional()
   @IsIn(['joinedAt', '-joinedAt', 'username', '-username'])
   sort?: string;
 }
@@ -32,11 +33,11 @@ export class InviteMemberDto {
   unitId: string;
 
   /** Optional role granted on acceptance, at `unitId` with `scope`. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   roleId?: string;
 
-  @IsOptional()
+  @Optional()
   @IsIn(['self', 'unit', 'subtree', 'org'])
   scope?: 'self' | 'unit' | 'subtree' | 'org';
 }

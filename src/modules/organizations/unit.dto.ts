@@ -1,8 +1,9 @@
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsString, IsUUID, Length } from 'class-validator';
 import { OrgUnit } from './org-unit.entity';
+import { Optional } from '../../common/validation';
 
 export class CreateUnitDto {
   @Trim()
@@ -17,7 +18,7 @@ export class CreateUnitDto {
 }
 
 export class UpdateUnitDto {
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 100)
@@ -25,14 +26,14 @@ export class UpdateUnitDto {
   name?: string;
 
   /** Move the unit (with its whole subtree) under another unit. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   parentId?: string;
 }
 
 export class DeleteUnitQueryDto {
   /** Where members, grants and rows of the deleted unit (and its children) go. Required when it has any. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   targetUnitId?: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsString, Length, Matches } from 'class-validator';
 import {
   Gender,
   IsCalendarDate,
@@ -7,6 +7,8 @@ import {
   IsResidentIdNumber,
   NormalizeMainlandMobile,
   NormalizeResidentId,
+  Nullable,
+  Optional,
   Trim,
 } from '../../common/validation';
 import { PERSON_NAME_PATTERN } from './names';
@@ -45,7 +47,7 @@ export class UpdateProfileDto {
     example: '11010519491231002X',
     writeOnly: true,
   })
-  @IsOptional()
+  @Optional()
   @NormalizeResidentId()
   @IsResidentIdNumber()
   idNumber?: string;
@@ -56,7 +58,7 @@ export class UpdateProfileDto {
     nullable: true,
     type: String,
   })
-  @IsOptional()
+  @Nullable()
   @NormalizeMainlandMobile()
   @IsMainlandMobile()
   mobile?: string | null;

@@ -1,14 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateBy,
-  ValidationArguments,
-} from 'class-validator';
-import { Gender, Trim } from '../../common/validation';
+import { IsIn, IsString, IsUUID, MaxLength, ValidateBy, ValidationArguments } from 'class-validator';
+import { Gender, Optional, Trim } from '../../common/validation';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { VerificationRequest } from './verification-request.entity';
 import {
@@ -23,22 +15,22 @@ import {
 
 export class ListVerificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REQUEST_STATUSES, description: 'Only requests in this status' })
-  @IsOptional()
+  @Optional()
   @IsIn(REQUEST_STATUSES)
   status?: RequestStatus;
 
   @ApiPropertyOptional({ enum: VERIFICATION_KINDS })
-  @IsOptional()
+  @Optional()
   @IsIn(VERIFICATION_KINDS)
   kind?: VerificationKind;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only real-name requests of this user' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   subjectUserId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only enterprise requests of this organization' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   subjectOrgId?: string;
 
@@ -46,7 +38,7 @@ export class ListVerificationsQueryDto extends PageQueryDto {
     enum: ['submittedAt', '-submittedAt'],
     description: 'Sort key; default `submittedAt` (oldest first, the review queue order)',
   })
-  @IsOptional()
+  @Optional()
   @IsIn(['submittedAt', '-submittedAt'])
   sort?: string;
 }
@@ -83,7 +75,7 @@ export class DecideVerificationDto {
     description: 'Internal note for platform staff, never shown to the subject',
     maxLength: 1000,
   })
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MaxLength(1000)

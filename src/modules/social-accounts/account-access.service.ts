@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError, ErrorCode } from '../../platform/errors';
-import { DataScope } from '../access/data-scope';
+import { DataScope, ScopedRow } from '../access/data-scope';
 import { AccountFacts, currentAuthorizations, loadAccountFacts } from './account-facts';
 import { judgeOrganizationAccess, OrganizationAccess } from './organization-access';
 import { AccountStatus, AuthorizationScope, effectiveStatus } from './social-account.types';
@@ -30,23 +30,20 @@ export interface AccessNeed {
    * agencies (the owning brand keeps control of a frozen account), `false` for reads.
    */
   operable?: boolean | 'agency';
-  /**
-   * Require an assignment in the caller's scope (default true). Only the assignment endpoints pass
-   * false: an agency must be able to assign an account it has been authorized for before anyone operates it.
-   */
-  assigned?: boolean;
 }
 
 /**
  * The one rule for using a managed social account, which every module calls:
  *
  * - the brand that owns it: the caller's scope for the route's permission covers the account's unit;
- * - an agency: the member's own scope covers an assignment of the account inside the agency, an
- *   active, unexpired authorization from the brand covers the account and the action's scope, and
- *   the account is neither frozen nor suspended.
+ * - an agency: the member's own scope covers where the account sits in the agency now (one of its
+ *   assignments, or the agency's root unit while it has none), an active, unexpired authorization from
+ *   the brand covers the account and the action's scope, and the account is neither frozen nor
+ *   suspended.
  *
- * An account the caller's organization neither owns nor holds an authorization for answers 404.
- * Times come from the Clock, so an expired or revoked authorization stops working on the next request.
+ * An account outside the caller's scope answers 404 like one that does not exist, whatever the
+ * module: a unit-scoped member must not learn that a sibling unit operates an account. Times come
+ * from the Clock, so an expired or revoked authorization stops working on the next request.
  */
 @Injectable()
 export class SocialAccountAccess {
@@ -77,14 +74,8 @@ export class SocialAccountAccess {
     const current = currentAuthorizations(facts, now);
     if (current.length === 0) throw DomainError.notFound('Social account');
     const authorizedScopes = [...new Set(current.flatMap((a) => a.scopes))];
-    const assigned = facts.assignments.some((a) =>
-      scope.permits({ unitPath: a.unitPath, ownerId: a.memberId }),
-    );
-    if (!assigned && (need.assigned ?? true)) {
-      throw new DomainError(
-        ErrorCode.AccountNotAssigned,
-        'This account is not assigned to you or to a unit your permission covers',
-      );
+    if (!agencyPositions(facts).some((position) => scope.permits(position))) {
+      throw DomainError.notFound('Social account');
     }
     if (need.authorization && !authorizedScopes.includes(need.authorization)) {
       throw new DomainError(
@@ -134,6 +125,16 @@ export class SocialAccountAccess {
       .where(`asg.account_id = ${alias}.id`);
     scope.apply(assigned, { org: 'asg.org_id', unit: 'asg.unit_id', owner: 'asg.member_id' });
 
+    // Not yet assigned anywhere in the agency: it sits at the agency's root unit.
+    const anyAssignment = qb
+      .subQuery()
+      .select('1')
+      .from('account_assignments', 'any_asg')
+      .where(`any_asg.account_id = ${alias}.id`)
+      .andWhere('any_asg.org_id = :__visOrg');
+    const root = qb.subQuery().select('1').from('org_units', 'root_unit').where('root_unit.parent_id IS NULL');
+    scope.apply(root, { org: 'root_unit.org_id', unit: 'root_unit.id' });
+
     const authorized = qb
       .subQuery()
       .select('1')
@@ -150,9 +151,18 @@ export class SocialAccountAccess {
     }
 
     return qb.andWhere(
-      `(${alias}.archived_at IS NULL AND (EXISTS ${owned.getQuery()} OR (EXISTS ${authorized.getQuery()} AND EXISTS ${assigned.getQuery()})))`,
+      `(${alias}.archived_at IS NULL AND (EXISTS ${owned.getQuery()} OR (EXISTS ${authorized.getQuery()} AND ` +
+        `(EXISTS ${assigned.getQuery()} OR (NOT EXISTS ${anyAssignment.getQuery()} AND EXISTS ${root.getQuery()})))))`,
     );
   }
+}
+
+/** Where an authorized account sits in the agency: its assignments, or the root unit while it has none. */
+function agencyPositions(facts: AccountFacts): ScopedRow[] {
+  if (facts.assignments.length > 0) {
+    return facts.assignments.map((a) => ({ unitPath: a.unitPath, ownerId: a.memberId }));
+  }
+  return [{ unitPath: facts.viewerRootPath, ownerId: null }];
 }
 
 function assertOperable(status: AccountStatus, need: AccessNeed) {

@@ -25,6 +25,8 @@ export interface AccountFacts {
   authorizations: AuthorizationFact[];
   /** The viewing organization's assignments of the account. */
   assignments: { unitPath: string; memberId: string | null }[];
+  /** The viewing organization's root unit: where an authorized account sits until it is assigned. */
+  viewerRootPath: string | null;
 }
 
 interface FactsRow {
@@ -44,6 +46,7 @@ interface FactsRow {
     validUntil: string;
   }[];
   assignments: { unitPath: string; memberId: string | null }[];
+  viewer_root_path: string | null;
 }
 
 /** Reads the facts in one query; null when the account does not exist at all. */
@@ -64,7 +67,8 @@ export async function loadAccountFacts(
          AS authorizations,
        COALESCE((SELECT json_agg(json_build_object('unitPath', su.path::text, 'memberId', s.member_id))
                    FROM account_assignments s JOIN org_units su ON su.id = s.unit_id
-                  WHERE s.account_id = a.id AND s.org_id = $2), '[]'::json) AS assignments
+                  WHERE s.account_id = a.id AND s.org_id = $2), '[]'::json) AS assignments,
+       (SELECT r.path::text FROM org_units r WHERE r.org_id = $2 AND r.parent_id IS NULL) AS viewer_root_path
      FROM social_accounts a JOIN org_units u ON u.id = a.unit_id
      WHERE a.id = $1`,
     [accountId, viewerOrgId],
@@ -87,6 +91,7 @@ export async function loadAccountFacts(
       validUntil: new Date(a.validUntil),
     })),
     assignments: row.assignments,
+    viewerRootPath: row.viewer_root_path,
   };
 }
 

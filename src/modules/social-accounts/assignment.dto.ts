@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsUUID } from 'class-validator';
+import { Optional } from '../../common/validation';
 
 export class CreateAssignmentDto {
   /** The agency unit that operates the account. */
@@ -7,7 +8,7 @@ export class CreateAssignmentDto {
   unitId: string;
 
   /** One member of that unit who operates it; omit to assign the unit as a whole. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   memberId?: string;
 }

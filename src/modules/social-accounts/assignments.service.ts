@@ -132,7 +132,7 @@ export class AssignmentsService {
     accountId: string,
     manager: EntityManager,
   ): Promise<AccountAccess> {
-    const access = await this.access.require(scope, accountId, { operable: false, assigned: false }, manager);
+    const access = await this.access.require(scope, accountId, { operable: false }, manager);
     if (access.via !== 'agency') {
       throw new DomainError(
         ErrorCode.Unprocessable,

@@ -5,8 +5,6 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsISO8601,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -20,6 +18,7 @@ import {
   SOCIAL_PLATFORMS,
   SocialPlatform,
 } from './social-account.types';
+import { IsDateTime, Optional } from '../../common/validation';
 
 export const AUTHORIZATION_STATUSES = ['offered', 'active', 'declined', 'revoked', 'expired'] as const;
 export type AuthorizationStatus = (typeof AUTHORIZATION_STATUSES)[number];
@@ -45,16 +44,16 @@ export class OfferAuthorizationDto {
   scopes: AuthorizationScope[];
 
   /** Start of validity; now when omitted. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @Optional()
+  @IsDateTime()
   validFrom?: string;
 
   /** End of validity (exclusive): access ends on the first request at or after it. */
-  @IsISO8601({ strict: true })
+  @IsDateTime()
   validUntil: string;
 
   /** A note to the agency, e.g. the contract number. */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 500)
@@ -63,7 +62,7 @@ export class OfferAuthorizationDto {
 }
 
 export class RevokeAuthorizationDto {
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 500)
@@ -76,23 +75,23 @@ export class ListAuthorizationsQueryDto extends PageQueryDto {
    * `granted`: authorizations this organization gave (brand side); `received`: those it got (agency side).
    * Defaults to `granted` for brands and `received` for agencies.
    */
-  @IsOptional()
+  @Optional()
   @IsIn(['granted', 'received'])
   direction?: 'granted' | 'received';
 
   /** Current status; `expired` includes authorizations whose end passed but no job has marked yet. */
   @ApiPropertyOptional({ enum: AUTHORIZATION_STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(AUTHORIZATION_STATUSES)
   status?: AuthorizationStatus;
 
   /** Only authorizations covering this account. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   accountId?: string;
 
   /** Only those with this counterpart organization (the agency for `granted`, the brand for `received`). */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   counterpartOrgId?: string;
 }

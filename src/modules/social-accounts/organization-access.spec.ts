@@ -29,6 +29,7 @@ const facts = (overrides: Partial<AccountFacts> & { assigned?: boolean } = {}): 
     archived: false,
     authorizations: [authorization()],
     assignments: assigned ? [{ unitPath: 'u2', memberId: null }] : [],
+    viewerRootPath: 'u2root',
     ...rest,
   };
 };

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
@@ -11,6 +11,7 @@ import {
   SOCIAL_PLATFORMS,
   SocialPlatform,
 } from './social-account.types';
+import { IsDateTime, Optional } from '../../common/validation';
 
 export class CreateSocialAccountDto {
   @ApiProperty({ enum: SOCIAL_PLATFORMS })
@@ -43,14 +44,14 @@ export class CreateSocialAccountDto {
 }
 
 export class UpdateSocialAccountDto {
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 100)
   @HasNoControlCharacters()
   handle?: string;
 
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 100)
@@ -58,13 +59,13 @@ export class UpdateSocialAccountDto {
   displayName?: string;
 
   /** Move the account to another unit of the brand. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   unitId?: string;
 
   /** `frozen` stops every agency's use at once; `active` lifts a freeze. Suspension is the platform's. */
   @ApiPropertyOptional({ enum: ['active', 'frozen'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['active', 'frozen'])
   status?: 'active' | 'frozen';
 
@@ -86,41 +87,41 @@ export class SuspendSocialAccountDto {
   reason: string;
 
   /** When the suspension ends by itself; omit for an indefinite suspension. */
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @Optional()
+  @IsDateTime()
   until?: string;
 }
 
 export class ListSocialAccountsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SOCIAL_PLATFORMS })
-  @IsOptional()
+  @Optional()
   @IsIn(SOCIAL_PLATFORMS)
   platform?: SocialPlatform;
 
   @ApiPropertyOptional({ enum: ACCOUNT_STATUSES })
-  @IsOptional()
+  @Optional()
   @IsIn(ACCOUNT_STATUSES)
   status?: AccountStatus;
 
   /** Only accounts owned by this unit (brand side). */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   unitId?: string;
 
   /** `owned` (the caller's organization owns them) or `authorized` (operated under authorization). */
-  @IsOptional()
+  @Optional()
   @IsIn(['owned', 'authorized'])
   ownership?: 'owned' | 'authorized';
 
   /** Case-insensitive substring of the handle or display name. */
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @Length(1, 100)
   q?: string;
 
   /** Sort key: `createdAt` (default, newest first with `-createdAt`) or `handle`. */
-  @IsOptional()
+  @Optional()
   @IsIn(['createdAt', '-createdAt', 'handle', '-handle'])
   sort?: string;
 }

@@ -1,35 +1,36 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageOf, PageQueryDto } from '../http/pagination';
 import { OperationLog, OperationResult } from './operation-log.entity';
+import { IsDateTime, Optional } from '../../common/validation';
 
 const RESULTS: OperationResult[] = ['success', 'failure'];
 
 export class ListOperationLogsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only operations by this user' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   actorUserId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only operations by this API key' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   apiKeyId?: string;
 
   @ApiPropertyOptional({ description: 'Only this action (an operationId)', example: 'createRole' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   @Matches(/^[A-Za-z][A-Za-z0-9_]*$/, { message: 'action must be an operationId such as createRole' })
   action?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only operations on this target' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   targetId?: string;
 
   @ApiPropertyOptional({ enum: RESULTS })
-  @IsOptional()
+  @Optional()
   @IsIn(RESULTS)
   result?: OperationResult;
 
@@ -37,16 +38,16 @@ export class ListOperationLogsQueryDto extends PageQueryDto {
     format: 'date-time',
     description: 'Only operations at or after this time (ISO 8601)',
   })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @Optional()
+  @IsDateTime()
   from?: string;
 
   @ApiPropertyOptional({
     format: 'date-time',
     description: 'Only operations at or before this time (ISO 8601)',
   })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @Optional()
+  @IsDateTime()
   to?: string;
 }
 

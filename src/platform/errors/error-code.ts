@@ -7,6 +7,12 @@ import { HttpStatus } from '@nestjs/common';
 export enum ErrorCode {
   ValidationFailed = 'validation_failed',
   MalformedJson = 'malformed_json',
+  /** The JSON body nests deeper than the server reads (see MAX_JSON_DEPTH). */
+  NestingTooDeep = 'nesting_too_deep',
+  /** The URL's path has an invalid percent-encoding. */
+  MalformedUrl = 'malformed_url',
+  /** A path parameter is longer than any id the API uses. */
+  PathParameterTooLong = 'path_parameter_too_long',
   UnsupportedMediaType = 'unsupported_media_type',
   PayloadTooLarge = 'payload_too_large',
   RouteNotFound = 'route_not_found',
@@ -34,7 +40,6 @@ export enum ErrorCode {
   GrantEscalation = 'grant_escalation',
   SocialAccountUnavailable = 'social_account_unavailable',
   AuthorizationScopeMissing = 'authorization_scope_missing',
-  AccountNotAssigned = 'account_not_assigned',
   /** The Idempotency-Key was already used by this caller for a different request. */
   IdempotencyKeyReused = 'idempotency_key_reused',
   /** The first request with this Idempotency-Key is still being processed. */
@@ -46,6 +51,9 @@ export enum ErrorCode {
 export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
   [ErrorCode.MalformedJson]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.NestingTooDeep]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.MalformedUrl]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.PathParameterTooLong]: HttpStatus.URI_TOO_LONG,
   [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.RouteNotFound]: HttpStatus.NOT_FOUND,
@@ -73,7 +81,6 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.GrantEscalation]: HttpStatus.FORBIDDEN,
   [ErrorCode.SocialAccountUnavailable]: HttpStatus.CONFLICT,
   [ErrorCode.AuthorizationScopeMissing]: HttpStatus.FORBIDDEN,
-  [ErrorCode.AccountNotAssigned]: HttpStatus.FORBIDDEN,
   [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.IdempotencyKeyInUse]: HttpStatus.CONFLICT,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
@@ -89,6 +96,7 @@ export const ERROR_TITLE: Record<number, string> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',

@@ -123,6 +123,11 @@ function mapPostgresError(driverError: PgDriverError): MappedError | undefined {
       return expected(ErrorCode.Unprocessable, 'The change violates a rule of the data');
     case '23502':
       return expected(ErrorCode.ValidationFailed, 'A required value is missing');
+    // Text PostgreSQL cannot store (NUL) or convert. Validation refuses control characters first;
+    // this is the second wall for any string that reaches SQL some other way.
+    case '22021':
+    case '22P05':
+      return expected(ErrorCode.ValidationFailed, 'A value contains characters that cannot be stored');
     case '22P02':
     case '22007':
     case '22008':
@@ -146,6 +151,10 @@ function mapFastifyError(error: FastifyLikeError): MappedError | undefined {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return expected(ErrorCode.UnsupportedMediaType, 'Send the body as application/json');
+    case 'FST_ERR_BAD_URL':
+      return expected(ErrorCode.MalformedUrl, 'The URL path has an invalid percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return expected(ErrorCode.PathParameterTooLong, 'A path parameter is longer than any id of this API');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return expected(ErrorCode.MalformedJson, 'The request body is not valid JSON');

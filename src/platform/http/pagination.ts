@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../errors';
+import { hasControlCharacter } from './validation';
+import { Optional } from '../../common/validation';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -15,7 +17,7 @@ export class PageQueryDto {
     default: DEFAULT_PAGE_SIZE,
     description: 'Page size',
   })
-  @IsOptional()
+  @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -23,7 +25,7 @@ export class PageQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ description: "Opaque cursor from the previous page's `nextCursor`" })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(512)
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
@@ -97,6 +99,11 @@ function decodeCursor(cursor: string): CursorPayload {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
     if (typeof parsed !== 'object' || parsed === null || typeof parsed.id !== 'string')
       throw new Error('shape');
+    const { v } = parsed;
+    if (v !== null && typeof v !== 'string' && typeof v !== 'number') throw new Error('shape');
+    // A cursor is ours only in shape: its values reach SQL, so they get the checks any input gets.
+    if (hasControlCharacter(parsed.id) || (typeof v === 'string' && hasControlCharacter(v)))
+      throw new Error('control character');
     return parsed;
   } catch {
     throw DomainError.validation('cursor', 'is not a valid cursor');

@@ -1,5 +1,6 @@
-import { ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, ErrorCode, FieldError } from '../errors';
+import { MAX_JSON_DEPTH } from './json-body';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -13,17 +14,86 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/** Global pipe: DTOs are validated, transformed, and unknown fields are refused rather than dropped. */
+/**
+ * C0 control characters other than tab, line feed and carriage return. PostgreSQL cannot store NUL
+ * (a 500 before this check), and the rest have no business in any text a person or a partner sends.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
+export const hasControlCharacter = (text: string): boolean => CONTROL_CHARACTER.test(text);
+
+/**
+ * Every string of an input (keys too), walked with an explicit stack: deep input must not overflow
+ * the call stack here either. Answers the field errors found, at most a few.
+ */
+export function inspectInput(value: unknown, root: string): FieldError[] {
+  const problems: FieldError[] = [];
+  const stack: { value: unknown; field: string; depth: number }[] = [{ value, field: root, depth: 0 }];
+  while (stack.length > 0 && problems.length < 10) {
+    const { value: current, field, depth } = stack.pop()!;
+    if (typeof current === 'string') {
+      if (hasControlCharacter(current))
+        problems.push({ field, message: 'must not contain control characters' });
+    } else if (current !== null && typeof current === 'object') {
+      if (depth >= MAX_JSON_DEPTH) {
+        problems.push({ field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` });
+        continue;
+      }
+      for (const [key, item] of Object.entries(current)) {
+        const child = field ? `${field}.${key}` : key;
+        if (hasControlCharacter(key))
+          problems.push({ field: child, message: 'name must not contain control characters' });
+        stack.push({ value: item, field: child, depth: depth + 1 });
+      }
+    }
+  }
+  return problems;
+}
+
+const validationFailed = (errors: FieldError[]) =>
+  new DomainError(ErrorCode.ValidationFailed, 'The request is invalid', { errors });
+
+/**
+ * Global pipe: DTOs are validated, transformed, and unknown fields are refused rather than dropped.
+ * Before class-validator sees anything, every string of the body, query and path is checked for
+ * control characters, and a body meant for a DTO must be a JSON object (a literal `null`, an array or
+ * a number is not an empty update).
+ */
+@Injectable()
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => validationFailed(flatten(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'custom') return super.transform(value, metadata);
+    const root = metadata.type === 'param' ? (metadata.data ?? '') : '';
+    const problems = inspectInput(value, root);
+    if (problems.length > 0) throw validationFailed(problems);
+    if (metadata.type === 'body' && this.isDto(metadata)) {
+      // No body at all is an empty one (POST /auth/logout); a body that is there must be an object.
+      if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+        throw validationFailed([{ field: '', message: 'the body must be a JSON object' }]);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+
+  private isDto(metadata: ArgumentMetadata): boolean {
+    return metadata.metatype !== undefined && this.toValidate(metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new DomainError(ErrorCode.ValidationFailed, 'The request is invalid', { errors: flatten(errors) }),
-  });
+  return new RequestValidationPipe();
 }
 
 /** `@Param('id', UuidParam)`: a malformed id is a 400 with the parameter named, not a database error. */

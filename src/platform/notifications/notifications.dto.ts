@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
 import { QueryBoolean } from '../../common/validation/transforms';
 import { PageOf, PageQueryDto } from '../http/pagination';
 import { Notification } from './notification.entity';
+import { Optional } from '../../common/validation';
 
 export class ListNotificationsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: Boolean, description: 'Only unread notifications when `true`' })
-  @IsOptional()
+  @Optional()
   @QueryBoolean()
   @IsBoolean()
   unread?: boolean;

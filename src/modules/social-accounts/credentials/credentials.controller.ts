@@ -17,9 +17,10 @@ import {
 import { CredentialsService } from './credentials.service';
 
 const WHO_MAY_CHANGE =
-  "The brand needs the permission over the account's unit; an agency member needs it over an assignment of " +
-  'the account, an active authorization with the `manage` scope (403 `authorization_scope_missing`, ' +
-  '`account_not_assigned`) and an account that is neither frozen nor suspended (409 `social_account_unavailable`).';
+  "The brand needs the permission over the account's unit; an agency member needs it over where the account " +
+  'is assigned (404 otherwise, as for any row outside your scope), an active authorization with the `manage` ' +
+  'scope (403 `authorization_scope_missing`) and an account that is neither frozen nor suspended ' +
+  '(409 `social_account_unavailable`).';
 
 @ApiTags('social-accounts')
 @ApiParam({ name: 'orgId', type: String, format: 'uuid' })

@@ -1,29 +1,30 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
 import { PageOf, PageQueryDto } from '../../../platform/http/pagination';
 import { UsageAction, USAGE_ACTIONS } from './usage-actions';
 import { CHAIN_FORMAT, JsonValue } from './usage-chain';
+import { IsDateTime, Optional } from '../../../common/validation';
 
 /** The filters the list and the export share; they combine with AND. */
 export class UsageRecordFiltersDto {
   @ApiPropertyOptional({ enum: USAGE_ACTIONS, description: 'Only records of this action' })
-  @IsOptional()
+  @Optional()
   @IsIn(USAGE_ACTIONS)
   action?: UsageAction;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Only records of actions by this user' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   actorUserId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Only records at or after this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @Optional()
+  @IsDateTime()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Only records at or before this time (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @Optional()
+  @IsDateTime()
   to?: string;
 }
 
