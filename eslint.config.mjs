@@ -22,7 +22,8 @@ export default tseslint.config(
             {
               name: 'class-validator',
               importNames: ['IsOptional'],
-              message: 'IsOptional lets null through: use Optional() or Nullable() from src/common/validation',
+              message:
+                'IsOptional lets null through: use Optional() or Nullable() from src/common/validation',
             },
           ],
         },

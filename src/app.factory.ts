@@ -39,7 +39,11 @@ export async function configureApp(app: NestFastifyApplication, env: Environment
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   const fastify = app.getHttpAdapter().getInstance();
   const defaultJsonParser = fastify.getDefaultJsonParser('error', 'error');
-  app.useBodyParser('application/json', { bodyLimit: env.BODY_LIMIT_BYTES }, depthLimitedJsonParser(defaultJsonParser));
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: env.BODY_LIMIT_BYTES },
+    depthLimitedJsonParser(defaultJsonParser),
+  );
   app.useGlobalPipes(createValidationPipe());
 
   const origins = env.CORS_ORIGINS.split(',')

@@ -405,9 +405,10 @@ describe('social accounts', () => {
           `SELECT unit_id, member_id FROM account_assignments WHERE account_id = $1 ORDER BY unit_id`,
           [westAccount],
         ),
-        usage: await t.db.query(`SELECT count(*)::int AS n FROM account_usage_records WHERE account_id = $1`, [
-          westAccount,
-        ]),
+        usage: await t.db.query(
+          `SELECT count(*)::int AS n FROM account_usage_records WHERE account_id = $1`,
+          [westAccount],
+        ),
       });
       const before = await snapshot();
 
@@ -419,14 +420,29 @@ describe('social accounts', () => {
         .send({ unitId: agencyTeamA })
         .expect(404);
       problem(take, 'not_found');
-      problem(await t.http().get(api(`${path}/assignments`)).set(agencyLead.auth).expect(404), 'not_found');
+      problem(
+        await t
+          .http()
+          .get(api(`${path}/assignments`))
+          .set(agencyLead.auth)
+          .expect(404),
+        'not_found',
+      );
       problem(await t.http().get(api(path)).set(agencyLead.auth).expect(404), 'not_found');
-      const list = await t.http().get(api(`/orgs/${agency.id}/social-accounts`)).set(agencyLead.auth).expect(200);
+      const list = await t
+        .http()
+        .get(api(`/orgs/${agency.id}/social-accounts`))
+        .set(agencyLead.auth)
+        .expect(200);
       expect(list.body.items.map((a: { id: string }) => a.id)).not.toContain(westAccount);
       expect(await snapshot()).toEqual(before);
 
       // The agency owner sees where it is, and Team B's operator reads it.
-      const seen = await t.http().get(api(`${path}/assignments`)).set(agencyOwner.auth).expect(200);
+      const seen = await t
+        .http()
+        .get(api(`${path}/assignments`))
+        .set(agencyOwner.auth)
+        .expect(200);
       expect(seen.body.items.map((a: { unitId: string }) => a.unitId)).toEqual([agencyTeamB]);
     });
 

@@ -132,7 +132,11 @@ export class SocialAccountAccess {
       .from('account_assignments', 'any_asg')
       .where(`any_asg.account_id = ${alias}.id`)
       .andWhere('any_asg.org_id = :__visOrg');
-    const root = qb.subQuery().select('1').from('org_units', 'root_unit').where('root_unit.parent_id IS NULL');
+    const root = qb
+      .subQuery()
+      .select('1')
+      .from('org_units', 'root_unit')
+      .where('root_unit.parent_id IS NULL');
     scope.apply(root, { org: 'root_unit.org_id', unit: 'root_unit.id' });
 
     const authorized = qb

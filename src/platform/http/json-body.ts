@@ -44,10 +44,7 @@ export function depthLimitedJsonParser(defaultParser: JsonParser<string>): JsonP
     const body = raw.toString('utf8');
     if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
       done(
-        new DomainError(
-          ErrorCode.NestingTooDeep,
-          `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`,
-        ),
+        new DomainError(ErrorCode.NestingTooDeep, `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`),
       );
       return;
     }
