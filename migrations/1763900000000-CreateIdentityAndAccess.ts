@@ -196,8 +196,9 @@ export class CreateIdentityAndAccess1763900000000 implements MigrationInterface 
     await q.query(`DROP TABLE auth_sessions`);
     await q.query(`DROP TABLE access_grants`);
     await q.query(`DROP TABLE api_keys`);
-    await q.query(`DROP TABLE roles`);
+    // Invitations reference roles: they go first.
     await q.query(`DROP TABLE org_invitations`);
+    await q.query(`DROP TABLE roles`);
     await q.query(`DROP TABLE org_members`);
     await q.query(`DROP TABLE org_units`);
     await q.query(`DROP TABLE organizations`);
