@@ -39,6 +39,9 @@ const ESM_PACKAGES = [
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
 
 module.exports = {
+  // A global option: Jest ignores testTimeout inside a project. E2E hooks boot an app on a fresh database,
+  // which takes more than the default 5 s on a busy 2-core machine.
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
@@ -56,7 +59,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/env.ts'],
-      testTimeout: 30000,
     },
   ],
 };

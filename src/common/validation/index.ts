@@ -4,3 +4,4 @@ export * from './phone';
 export * from './resident-id';
 export * from './transforms';
 export * from './plain-text';
+export * from './bounds';

@@ -21,6 +21,7 @@ export class CreateRoleDto {
   @ArrayUnique()
   @ArrayMaxSize(200)
   @IsString({ each: true })
+  @MaxLength(64, { each: true })
   permissions: string[];
 }
 
@@ -42,6 +43,7 @@ export class UpdateRoleDto {
   @ArrayUnique()
   @ArrayMaxSize(200)
   @IsString({ each: true })
+  @MaxLength(64, { each: true })
   permissions?: string[];
 }
 

@@ -1,16 +1,18 @@
 import { Trim } from '../../common/validation/transforms';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDate,
+  IsISO8601,
   IsOptional,
   IsString,
   Length,
+  MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { DATE_TIME_MAX_LENGTH } from '../../common/validation/bounds';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { CreateGrantDto, GrantDto } from '../access/grant.dto';
 
@@ -21,10 +23,11 @@ export class CreateApiKeyDto {
   name: string;
 
   /** When the key stops working (ISO 8601). Omit for a key that lives until revoked. */
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  expiresAt?: Date;
+  @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
+  expiresAt?: string;
 
   /** What the key may do: grants like a member's, each within the creator's own authority. */
   @IsArray()

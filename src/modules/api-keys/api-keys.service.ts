@@ -51,7 +51,8 @@ export class ApiKeysService {
 
   async createApiKey(actor: Actor, scope: DataScope, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const createdBy = requireUserId(actor);
-    if (dto.expiresAt && dto.expiresAt <= this.clock.now()) {
+    const expiresAt = dto.expiresAt === undefined ? null : new Date(dto.expiresAt);
+    if (expiresAt && expiresAt <= this.clock.now()) {
       throw DomainError.validation('expiresAt', 'must be in the future');
     }
     const secret = `${KEY_PREFIX}${newOpaqueToken()}`;
@@ -63,7 +64,7 @@ export class ApiKeysService {
           prefix: secret.slice(0, 12),
           secretHash: sha256Hex(secret),
           createdBy,
-          expiresAt: dto.expiresAt ?? null,
+          expiresAt,
         }),
       );
       const grants = [];

@@ -20,6 +20,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { DATE_TIME_MAX_LENGTH } from '../../common/validation';
 import { HasNoControlCharacters, HasNoNulCharacters } from '../../common/validation/plain-text';
 import { QueryBoolean, Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
@@ -55,6 +56,8 @@ export class AttachmentDto {
 
   @IsOptional()
   @IsString()
+  // RFC 6838: type and subtype names are at most 127 characters each.
+  @MaxLength(255)
   @Matches(/^[a-z]+\/[a-z0-9.+-]+$/i, { message: 'mimeType must look like type/subtype' })
   mimeType?: string;
 }
@@ -118,6 +121,7 @@ export class CreateContentDto {
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
   publishAt?: string | null;
 
   /** The unit the content belongs to; the author's primary unit when omitted. */
@@ -356,6 +360,7 @@ export class EditorialDto {
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
   pinnedUntil?: string | null;
 }
 

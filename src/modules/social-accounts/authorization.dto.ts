@@ -10,7 +10,9 @@ import {
   IsString,
   IsUUID,
   Length,
+  MaxLength,
 } from 'class-validator';
+import { DATE_TIME_MAX_LENGTH } from '../../common/validation';
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
@@ -47,10 +49,12 @@ export class OfferAuthorizationDto {
   /** Start of validity; now when omitted. */
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
   validFrom?: string;
 
   /** End of validity (exclusive): access ends on the first request at or after it. */
   @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
   validUntil: string;
 
   /** A note to the agency, e.g. the contract number. */

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import { DATE_TIME_MAX_LENGTH } from '../../common/validation';
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
@@ -88,6 +99,7 @@ export class SuspendSocialAccountDto {
   /** When the suspension ends by itself; omit for an indefinite suspension. */
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
   until?: string;
 }
 

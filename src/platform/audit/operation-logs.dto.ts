@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { DATE_TIME_MAX_LENGTH } from '../../common/validation';
 import { PageOf, PageQueryDto } from '../http/pagination';
 import { OperationLog, OperationResult } from './operation-log.entity';
 
@@ -39,6 +40,7 @@ export class ListOperationLogsQueryDto extends PageQueryDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
   from?: string;
 
   @ApiPropertyOptional({
@@ -47,6 +49,7 @@ export class ListOperationLogsQueryDto extends PageQueryDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
   to?: string;
 }
 

@@ -6,10 +6,14 @@ import { DomainError } from '../errors';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+const CURSOR_MAX_LENGTH = 512;
+const CURSOR_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 /** Query parameters every list endpoint accepts. Module list DTOs extend it with their filters. */
 export class PageQueryDto {
   @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: MAX_PAGE_SIZE,
     default: DEFAULT_PAGE_SIZE,
@@ -22,11 +26,16 @@ export class PageQueryDto {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's `nextCursor`" })
+  // Not a *.dto.ts file, so the swagger plugin does not copy the validators: the bounds are stated here.
+  @ApiPropertyOptional({
+    description: "Opaque cursor from the previous page's `nextCursor`",
+    maxLength: CURSOR_MAX_LENGTH,
+    pattern: CURSOR_PATTERN.source,
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(512)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
+  @MaxLength(CURSOR_MAX_LENGTH)
+  @Matches(CURSOR_PATTERN, { message: 'cursor is not a valid cursor' })
   cursor?: string;
 }
 

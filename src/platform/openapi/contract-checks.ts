@@ -64,13 +64,24 @@ function* refs(node: Json, at: string): Generator<{ ref: string; at: string }> {
 /**
  * What makes the document unusable for a generated client: a path template parameter an operation does
  * not declare (the client could not fill it and would send a literal `{orgId}`), a declared path
- * parameter that is not in the template or not required, and a `$ref` that points nowhere (tools stop on
- * it). Empty when the document is sound.
+ * parameter that is not in the template or not required, a `$ref` that points nowhere (tools stop on
+ * it), and an operation without a tag described in the global `tags` (generators group operations by
+ * tag). Empty when the document is sound.
  */
 export function contractProblems(document: Json): string[] {
   const problems: string[] = [];
+  const globalTags = new Set(
+    (isObject(document) && Array.isArray(document.tags) ? document.tags : []).map((tag) =>
+      isObject(tag) ? tag.name : undefined,
+    ),
+  );
   for (const { path, method, operation } of operations(document)) {
     const where = `${method.toUpperCase()} ${path}`;
+    const tags = Array.isArray(operation.tags) ? operation.tags : [];
+    if (tags.length === 0) problems.push(`${where}: no tag (its module)`);
+    for (const tag of tags) {
+      if (!globalTags.has(tag)) problems.push(`${where}: tag "${String(tag)}" is not in the global tags`);
+    }
     const pathItem = isObject(document) && isObject(document.paths) ? document.paths[path] : undefined;
     const declared = [
       ...(isObject(pathItem) && Array.isArray(pathItem.parameters) ? pathItem.parameters : []),

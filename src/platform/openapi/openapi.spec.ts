@@ -1,19 +1,47 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Controller, Get, INestApplication, Module, Param } from '@nestjs/common';
+import { Body, Controller, Get, INestApplication, Module, Param, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { ApiParam } from '@nestjs/swagger';
+import { ApiExtension, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsString, Matches, MaxLength } from 'class-validator';
 import { ApiProblems } from '../http/problem.dto';
 import { uuidParam } from '../http/validation';
 import { contractProblems, Json } from './contract-checks';
 import { buildOpenApiDocument } from './openapi';
 
+const MAX_LABELS = 3;
+
+class CreateThingDto {
+  // Bounds through a constant and per item: the swagger plugin would document neither.
+  @ApiProperty({ type: String, isArray: true })
+  @ArrayMaxSize(MAX_LABELS)
+  @IsString({ each: true })
+  @MaxLength(12, { each: true })
+  labels: string[];
+
+  @ApiProperty()
+  @Matches(/^\d{6}$/)
+  code: string;
+}
+
 // A module as a new feature might write it: one handler reads no path parameter at all (a guard would),
 // one validates its id with the UUID pipe, one documents a parameter by hand.
+@ApiTags('content')
 @Controller('orgs/:orgId/things')
 class ThingsController {
+  @Post()
+  createThing(@Body() body: CreateThingDto): CreateThingDto {
+    return body;
+  }
+
+  @Get('public')
+  @ApiExtension('x-permission', 'public')
+  publicThings(): string[] {
+    return [];
+  }
+
   @Get()
   @ApiProblems(404)
   listThings(): string[] {
@@ -35,17 +63,21 @@ class ThingsController {
 @Module({ controllers: [ThingsController] })
 class ThingsModule {}
 
-type Operation = { parameters: { name: string; in: string; required?: boolean; schema: Json }[] };
+type Operation = {
+  parameters: { name: string; in: string; required?: boolean; schema: Json }[];
+  responses: Record<string, { headers?: Record<string, Json> }>;
+  security?: Json;
+};
 
 describe('buildOpenApiDocument', () => {
   let app: INestApplication;
   let document: Json;
-  let paths: Record<string, { get: Operation }>;
+  let paths: Record<string, { get: Operation; post: Operation }>;
 
   beforeAll(async () => {
     app = await NestFactory.create(ThingsModule, new FastifyAdapter(), { preview: true, logger: false });
     document = buildOpenApiDocument(app) as unknown as Json;
-    paths = (document as unknown as { paths: Record<string, { get: Operation }> }).paths;
+    paths = (document as unknown as { paths: Record<string, { get: Operation; post: Operation }> }).paths;
   });
   afterAll(() => app.close());
 
@@ -58,7 +90,12 @@ describe('buildOpenApiDocument', () => {
   it('says format uuid where the UUID pipe validates the parameter', () => {
     expect(paths['/orgs/{orgId}/things/{thingId}'].get.parameters).toEqual([
       { name: 'orgId', in: 'path', required: true, schema: { type: 'string' } },
-      { name: 'thingId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+      {
+        name: 'thingId',
+        in: 'path',
+        required: true,
+        schema: { type: 'string', format: 'uuid', maxLength: 36 },
+      },
     ]);
   });
 
@@ -77,6 +114,32 @@ describe('buildOpenApiDocument', () => {
     });
   });
 
+  it('states request bounds the validators enforce, whatever the swagger plugin copied', () => {
+    const schema = (document as unknown as { components: { schemas: Record<string, Json> } }).components
+      .schemas.CreateThingDto as { properties: Record<string, Record<string, Json>> };
+    expect(schema.properties.labels).toMatchObject({
+      maxItems: MAX_LABELS,
+      items: { type: 'string', maxLength: 12 },
+    });
+    expect(schema.properties.code).toMatchObject({ pattern: '^\\d{6}$', maxLength: 6 });
+  });
+
+  it('gives every operation 500 and 429 (with Retry-After), and 400 where there is input', () => {
+    const create = paths['/orgs/{orgId}/things'].post.responses;
+    expect(Object.keys(create)).toEqual(expect.arrayContaining(['400', '429', '500']));
+    expect(create['429'].headers).toHaveProperty('Retry-After');
+    expect(create['201'].headers).toEqual(
+      expect.objectContaining({
+        'X-RateLimit-Limit': expect.anything(),
+        'Access-Control-Allow-Origin': expect.anything(),
+      }),
+    );
+  });
+
+  it('says a public operation takes no credentials', () => {
+    expect(paths['/orgs/{orgId}/things/public'].get.security).toEqual([]);
+  });
+
   it('makes the problem+json schema a component even where no handler returns it', () => {
     expect(contractProblems(document)).toEqual([]);
     const schemas = (
@@ -93,7 +156,8 @@ describe('contractProblems', () => {
 
   it('names an operation that leaves out a path parameter', () => {
     const doc: Json = {
-      paths: { '/orgs/{orgId}/keys/{keyId}': { get: { parameters: [ok], responses: {} } } },
+      tags: [{ name: 'x' }],
+      paths: { '/orgs/{orgId}/keys/{keyId}': { get: { tags: ['x'], parameters: [ok], responses: {} } } },
     };
     expect(contractProblems(doc)).toEqual([
       'GET /orgs/{orgId}/keys/{keyId}: path parameter "keyId" is not declared',
@@ -101,16 +165,21 @@ describe('contractProblems', () => {
   });
 
   it('accepts a parameter declared on the path item', () => {
-    const doc: Json = { paths: { '/orgs/{orgId}': { parameters: [ok], get: { responses: {} } } } };
+    const doc: Json = {
+      tags: [{ name: 'x' }],
+      paths: { '/orgs/{orgId}': { parameters: [ok], get: { tags: ['x'], responses: {} } } },
+    };
     expect(contractProblems(doc)).toEqual([]);
   });
 
   it('names a $ref that points nowhere', () => {
     const doc: Json = {
+      tags: [{ name: 'x' }],
       components: { schemas: { Page: { type: 'object' } } },
       paths: {
         '/x': {
           get: {
+            tags: ['x'],
             responses: {
               200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Page' } } } },
               404: {
@@ -124,6 +193,11 @@ describe('contractProblems', () => {
     expect(contractProblems(doc)).toEqual([
       '#/paths/~1x/get/responses/404/content/application~1json/schema: $ref #/components/schemas/ProblemDto does not resolve',
     ]);
+  });
+
+  it('names an operation whose tag is not described in the global tags', () => {
+    const doc: Json = { tags: [], paths: { '/x': { get: { tags: ['x'], responses: {} } } } };
+    expect(contractProblems(doc)).toEqual(['GET /x: tag "x" is not in the global tags']);
   });
 });
 

@@ -21,7 +21,7 @@ const WHO_MAY_CHANGE =
   'the account, an active authorization with the `manage` scope (403 `authorization_scope_missing`, ' +
   '`account_not_assigned`) and an account that is neither frozen nor suspended (409 `social_account_unavailable`).';
 
-@ApiTags('social-accounts')
+@ApiTags('credentials')
 @ApiParam({ name: 'orgId', type: String, format: 'uuid' })
 @ApiParam({ name: 'accountId', type: String, format: 'uuid' })
 @Controller('orgs/:orgId/social-accounts/:accountId/credentials')

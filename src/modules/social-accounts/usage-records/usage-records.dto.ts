@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsUUID, MaxLength } from 'class-validator';
+import { DATE_TIME_MAX_LENGTH } from '../../../common/validation';
 import { PageOf, PageQueryDto } from '../../../platform/http/pagination';
 import { UsageAction, USAGE_ACTIONS } from './usage-actions';
 import { CHAIN_FORMAT, JsonValue } from './usage-chain';
@@ -19,11 +20,13 @@ export class UsageRecordFiltersDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Only records at or after this time (ISO 8601)' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Only records at or before this time (ISO 8601)' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @MaxLength(DATE_TIME_MAX_LENGTH)
   to?: string;
 }
 
