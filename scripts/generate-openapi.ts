@@ -6,6 +6,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureApp, createFastifyAdapter } from '../src/app.factory';
 import { AppModule } from '../src/app.module';
 import { validateEnvironment } from '../src/platform/config/config.schema';
+import { contractProblems } from '../src/platform/openapi/contract-checks';
 import { buildOpenApiDocument, serializeOpenApi } from '../src/platform/openapi/openapi';
 
 /**
@@ -53,7 +54,13 @@ async function generate(): Promise<string> {
   );
   try {
     await configureApp(app, env);
-    return serializeOpenApi(buildOpenApiDocument(app));
+    const document = buildOpenApiDocument(app);
+    // A document a generated client cannot use is not written: fix the decorators or the generator.
+    const problems = contractProblems(document as unknown as Json);
+    if (problems.length > 0) {
+      throw new Error(`the document is not sound:\n  ${problems.slice(0, MAX_LISTED).join('\n  ')}`);
+    }
+    return serializeOpenApi(document);
   } finally {
     await app.close();
   }

@@ -50,7 +50,10 @@ export class AppModule {
           useFactory: ({ env }: AppConfig) => {
             const limit = env.RATE_LIMIT_PER_MINUTE;
             return {
-              throttlers: [{ name: 'global', ttl: 60_000, limit: Math.max(limit, 1) }],
+              // Named `default`: the throttler then sends the standard X-RateLimit-* and Retry-After
+              // headers (any other name is appended to them, `Retry-After-global`), and `@SkipThrottle()`
+              // without arguments skips it.
+              throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(limit, 1) }],
               skipIf: () => limit === 0,
               setHeaders: true,
             };

@@ -179,7 +179,12 @@ describe('hardening: hostile input', () => {
         .http()
         .post(api(`/orgs/${org.id}/contents`))
         .set(owner.auth)
-        .send({ kind: 'post', title: 'Hello', body: 'World', target: { kind: 'platform', channel: 'community' } });
+        .send({
+          kind: 'post',
+          title: 'Hello',
+          body: 'World',
+          target: { kind: 'platform', channel: 'community' },
+        });
       expect(draft.status).toBe(201);
       for (const field of ['title', 'body', 'target', 'tags']) {
         const res = await t

@@ -5,3 +5,4 @@ export * from './resident-id';
 export * from './transforms';
 export * from './plain-text';
 export * from './optional';
+export * from './bounds';

@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiParam, ApiSecurity } from '@nestjs/swagger';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { ACCESS_CONTEXT, AccessContext, Actor } from './actor';
 import { DataScope } from './data-scope';
@@ -37,6 +37,11 @@ export function Authorize(options: AuthorizeOptions) {
     ApiBearerAuth('bearer'),
     ApiSecurity('api-key'),
     ApiExtension('x-permission', options.permission),
+    // The guard reads the organization from the path itself (no @Param in the handler), and refuses a
+    // value that is not a UUID; say so, or the scanner leaves the parameter out of the operation.
+    ...(platform
+      ? []
+      : [ApiParam({ name: policy.orgParam, type: String, format: 'uuid', description: 'The organization' })]),
     ApiProblems(401, 403, 404),
   );
 }

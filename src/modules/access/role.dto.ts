@@ -22,6 +22,7 @@ export class CreateRoleDto {
   @ArrayUnique()
   @ArrayMaxSize(200)
   @IsString({ each: true })
+  @MaxLength(64, { each: true })
   permissions: string[];
 }
 
@@ -43,6 +44,7 @@ export class UpdateRoleDto {
   @ArrayUnique()
   @ArrayMaxSize(200)
   @IsString({ each: true })
+  @MaxLength(64, { each: true })
   permissions?: string[];
 }
 

@@ -52,6 +52,8 @@ export class AttachmentDto {
 
   @Optional()
   @IsString()
+  // RFC 6838: type and subtype names are at most 127 characters each.
+  @MaxLength(255)
   @Matches(/^[a-z]+\/[a-z0-9.+-]+$/i, { message: 'mimeType must look like type/subtype' })
   mimeType?: string;
 }

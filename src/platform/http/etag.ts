@@ -5,12 +5,18 @@ import { DomainError, ErrorCode } from '../errors';
 /** Entities with a TypeORM `@VersionColumn` expose it as a weak ETag. */
 export const etagOf = (version: number): string => `W/"${version}"`;
 
+const IF_MATCH_MAX_LENGTH = 256;
+
 /**
  * Optimistic concurrency for updates: when the client sends `If-Match`, it must name the current
  * version, else 412. Without the header the write proceeds (last writer wins), as most clients expect.
  */
 export function assertIfMatch(ifMatch: string | undefined, currentVersion: number): void {
   if (!ifMatch) return;
+  // The documented bound, enforced: a few ETags fit many times over; anything longer is not a list of ours.
+  if (ifMatch.length > IF_MATCH_MAX_LENGTH) {
+    throw DomainError.validation('If-Match', `must be at most ${IF_MATCH_MAX_LENGTH} characters`);
+  }
   const accepted = ifMatch.split(',').map((tag) => tag.trim());
   if (
     accepted.includes('*') ||
@@ -42,6 +48,7 @@ export const ApiIfMatch = () =>
     name: 'If-Match',
     required: false,
     description: 'ETag from the last read; a stale one answers 412 precondition_failed',
+    schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH },
   });
 
 /**

@@ -8,10 +8,14 @@ import { Optional } from '../../common/validation';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+const CURSOR_MAX_LENGTH = 512;
+const CURSOR_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 /** Query parameters every list endpoint accepts. Module list DTOs extend it with their filters. */
 export class PageQueryDto {
   @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: MAX_PAGE_SIZE,
     default: DEFAULT_PAGE_SIZE,
@@ -27,8 +31,8 @@ export class PageQueryDto {
   @ApiPropertyOptional({ description: "Opaque cursor from the previous page's `nextCursor`" })
   @Optional()
   @IsString()
-  @MaxLength(512)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a valid cursor' })
+  @MaxLength(CURSOR_MAX_LENGTH)
+  @Matches(CURSOR_PATTERN, { message: 'cursor is not a valid cursor' })
   cursor?: string;
 }
 

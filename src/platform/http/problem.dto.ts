@@ -1,5 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'email' })
@@ -26,11 +32,11 @@ export class ProblemDto {
   @ApiProperty({ description: 'Stable machine-readable error code', example: 'validation_failed' })
   code: string;
 
-  @ApiPropertyOptional({ example: '/api/v1/orgs' })
-  instance?: string;
+  @ApiProperty({ description: 'The request path', example: '/api/v1/orgs' })
+  instance: string;
 
-  @ApiPropertyOptional({ description: 'Echo of X-Request-Id' })
-  requestId?: string;
+  @ApiProperty({ description: 'Echo of X-Request-Id, to quote when asking for support' })
+  requestId: string;
 
   @ApiPropertyOptional({ type: FieldErrorDto, isArray: true })
   errors?: FieldErrorDto[];
@@ -51,11 +57,12 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Documents problem+json error responses on an operation. */
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(
+    ApiExtraModels(ProblemDto),
     ...statuses.map((status) =>
       ApiResponse({
         status,
         description: DESCRIPTIONS[status] ?? 'Error',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } } },
+        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
       }),
     ),
   );

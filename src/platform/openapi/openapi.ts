@@ -1,7 +1,17 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import { ProblemDto } from '../http/problem.dto';
+import { Json as JsonValue } from './contract-checks';
+import {
+  allowNullInNullableEnums,
+  API_SERVERS,
+  API_TAGS,
+  applyResponseConventions,
+  boundStrings,
+  completePathParameters,
+} from './conventions';
+import { routeFacts } from './route-facts';
+import { applyValidatorBounds } from './validator-bounds';
 
 export const API_KEY_HEADER = 'X-API-Key';
 
@@ -35,12 +45,42 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Errors are RFC 9457 application/problem+json with a stable `code`. Lists use cursor pagination.',
     )
     .setVersion('1.0.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, 'api-key')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'Access token from `POST /api/v1/auth/login` or `/auth/refresh`. A JWS following RFC8725: HS256 only ' +
+          '(other algorithms, `none` included, are refused), issuer and audience checked, short-lived, and ' +
+          'its session is checked on every request, so signing out revokes it at once.',
+      },
+      'bearer',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: API_KEY_HEADER,
+        description: 'An organization’s API key (`POST /api/v1/orgs/{orgId}/api-keys`), for partner systems.',
+      },
+      'api-key',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
+    // Every error response points at it (ApiProblems), so it must exist even if no handler names it.
+    extraModels: [ProblemDto],
   });
+  const json = document as unknown as JsonValue & { [key: string]: JsonValue };
+  const facts = routeFacts(app);
+  completePathParameters(json, facts);
+  applyResponseConventions(json, facts);
+  applyValidatorBounds(json, facts);
+  boundStrings(json);
+  allowNullInNullableEnums(json);
+  json.tags = API_TAGS;
+  json.servers = API_SERVERS;
 
   const seen = new Set<string>();
   for (const path of Object.values(document.paths)) {

@@ -8,7 +8,7 @@ import { DataScope } from '../../access/data-scope';
 import { PublishAttemptDto, PublishAttemptPageDto } from './publish-attempts.dto';
 import { PublishAttemptsReader } from './publish-attempts.service';
 
-@ApiTags('content')
+@ApiTags('content-publishing')
 @Controller('orgs/:orgId/contents/:contentId/publish-attempts')
 @ApiParam({ name: 'orgId', type: String, format: 'uuid' })
 @ApiParam({ name: 'contentId', type: String, format: 'uuid' })

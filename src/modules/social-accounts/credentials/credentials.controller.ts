@@ -22,7 +22,7 @@ const WHO_MAY_CHANGE =
   'scope (403 `authorization_scope_missing`) and an account that is neither frozen nor suspended ' +
   '(409 `social_account_unavailable`).';
 
-@ApiTags('social-accounts')
+@ApiTags('credentials')
 @ApiParam({ name: 'orgId', type: String, format: 'uuid' })
 @ApiParam({ name: 'accountId', type: String, format: 'uuid' })
 @Controller('orgs/:orgId/social-accounts/:accountId/credentials')

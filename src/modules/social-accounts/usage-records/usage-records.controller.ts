@@ -19,7 +19,7 @@ const WHO_SEES_WHAT =
   'The brand that owns the account sees every record; an agency operating it under an active ' +
   "authorization (and an assignment within the caller's scope) sees the records that concern it.";
 
-@ApiTags('social-accounts')
+@ApiTags('usage-records')
 @Controller('orgs/:orgId/social-accounts/:accountId/usage-records')
 @ApiParam({ name: 'orgId', type: String, format: 'uuid' })
 @ApiParam({ name: 'accountId', type: String, format: 'uuid' })
