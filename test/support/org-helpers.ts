@@ -1,10 +1,23 @@
-import { TestApp } from './test-app';
+import { apiClient } from './api-client';
 import { TestUser } from './factories';
+import { TestApp } from './test-app';
 
 export interface TestOrg {
   id: string;
   rootUnitId: string;
   roles: Record<string, string>;
+}
+
+/*
+ * Tenant set-up shared by every e2e file, through the generated client (clients/typescript): each file's
+ * organizations, units and members are made the way a partner's integration would make them.
+ */
+
+function expectData<T>(result: { data?: T; error?: unknown; response: Response }, status: number): T {
+  if (result.response.status !== status || result.data === undefined) {
+    throw new Error(`expected ${status}, got ${result.response.status}: ${JSON.stringify(result.error)}`);
+  }
+  return result.data;
 }
 
 /** Creates an organization through the API; `owner` becomes its owner. */
@@ -13,30 +26,30 @@ export async function createOrg(
   owner: TestUser,
   kind: 'agency' | 'brand' = 'agency',
 ): Promise<TestOrg> {
-  const created = await t
-    .http()
-    .post('/api/v1/orgs')
-    .set(owner.auth)
-    .send({ name: `Org ${Math.random().toString(36).slice(2, 8)}`, kind })
-    .expect(201);
-  const roles = await t
-    .http()
-    .get(`/api/v1/orgs/${created.body.id}/roles?limit=100`)
-    .set(owner.auth)
-    .expect(200);
+  const client = apiClient(t, { accessToken: owner.token });
+  const created = expectData(
+    await client.POST('/api/v1/orgs', {
+      body: { name: `Org ${Math.random().toString(36).slice(2, 8)}`, kind },
+    }),
+    201,
+  );
+  const roles = expectData(
+    await client.GET('/api/v1/orgs/{orgId}/roles', {
+      params: { path: { orgId: created.id }, query: { limit: 100 } },
+    }),
+    200,
+  );
   const byKey: Record<string, string> = {};
-  for (const role of roles.body.items) if (role.systemKey) byKey[role.systemKey] = role.id;
-  return { id: created.body.id, rootUnitId: created.body.rootUnitId, roles: byKey };
+  for (const role of roles.items) if (role.systemKey) byKey[role.systemKey] = role.id;
+  return { id: created.id, rootUnitId: created.rootUnitId, roles: byKey };
 }
 
 export async function createUnit(t: TestApp, owner: TestUser, org: TestOrg, name: string, parentId: string) {
-  const res = await t
-    .http()
-    .post(`/api/v1/orgs/${org.id}/units`)
-    .set(owner.auth)
-    .send({ name, parentId })
-    .expect(201);
-  return res.body.id as string;
+  const created = await apiClient(t, { accessToken: owner.token }).POST('/api/v1/orgs/{orgId}/units', {
+    params: { path: { orgId: org.id } },
+    body: { name, parentId },
+  });
+  return expectData(created, 201).id;
 }
 
 /** Invites `user` into `unitId` (optionally with a role grant) and has them accept. */
@@ -48,15 +61,20 @@ export async function addMember(
   unitId: string,
   grant?: { roleKey: string; scope: 'self' | 'unit' | 'subtree' | 'org' },
 ): Promise<void> {
-  const invitation = await t
-    .http()
-    .post(`/api/v1/orgs/${org.id}/members`)
-    .set(inviter.auth)
-    .send({
-      login: user.username,
-      unitId,
-      ...(grant ? { roleId: org.roles[grant.roleKey], scope: grant.scope } : {}),
-    })
-    .expect(201);
-  await t.http().post(`/api/v1/me/invitations/${invitation.body.id}/accept`).set(user.auth).expect(200);
+  const invitation = expectData(
+    await apiClient(t, { accessToken: inviter.token }).POST('/api/v1/orgs/{orgId}/members', {
+      params: { path: { orgId: org.id } },
+      body: {
+        login: user.username,
+        unitId,
+        ...(grant ? { roleId: org.roles[grant.roleKey], scope: grant.scope } : {}),
+      },
+    }),
+    201,
+  );
+  const accepted = await apiClient(t, { accessToken: user.token }).POST(
+    '/api/v1/me/invitations/{invitationId}/accept',
+    { params: { path: { invitationId: invitation.id } } },
+  );
+  expectData(accepted, 200);
 }

@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module';
 import { ManualClock, Clock } from '../../src/platform/clock/clock';
 import { validateEnvironment } from '../../src/platform/config/config.schema';
 import { createDatabaseFromTemplate } from './database';
+import { responseViolation } from './response-contract';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -25,6 +26,9 @@ export interface TestAppOptions {
   /** Replace providers that stand for things outside the system (a mail gateway, say). */
   overrides?: { provide: Type<unknown> | Abstract<unknown> | string | symbol; useValue: unknown }[];
 }
+
+/** Routes served beside the API that the spec does not describe: the API reference itself. */
+const UNDOCUMENTED_ROUTES = /^\/docs/;
 
 /** Boots the real app on a fresh database copied from the migrated template. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -45,6 +49,32 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logger: false,
   });
   await configureApp(app, env);
+  // Every response the test provokes is checked against the committed spec; close() fails the file on
+  // any mismatch, so the spec cannot drift from what the server sends.
+  const violations = new Set<string>();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (request, reply, payload, done) => {
+      const route = request.routeOptions.url;
+      if (
+        route &&
+        !UNDOCUMENTED_ROUTES.test(route) &&
+        request.method !== 'OPTIONS' &&
+        request.method !== 'HEAD'
+      ) {
+        const contentType = reply.getHeader('content-type');
+        const violation = responseViolation({
+          method: request.method,
+          route,
+          status: reply.statusCode,
+          contentType: typeof contentType === 'string' ? contentType : undefined,
+          body: typeof payload === 'string' ? payload : '',
+        });
+        if (violation) violations.add(violation);
+      }
+      done(null, payload);
+    });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 
@@ -57,6 +87,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     close: async () => {
       await app.close();
       await database.drop();
+      if (violations.size > 0) {
+        throw new Error(
+          `Responses that do not match openapi/openapi.json:\n  ${[...violations].join('\n  ')}`,
+        );
+      }
     },
   };
 }

@@ -54,7 +54,8 @@ export function SignedIn(options: { allowApiKey?: boolean } = {}) {
     ApiBearerAuth('bearer'),
     ...(options.allowApiKey ? [ApiSecurity('api-key')] : []),
     ApiExtension('x-permission', 'signed-in'),
-    ApiProblems(401),
+    // A valid API key on a route for people only is refused with 403, not 401: it did authenticate.
+    options.allowApiKey ? ApiProblems(401) : ApiProblems(401, 403),
   );
 }
 

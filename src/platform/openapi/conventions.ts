@@ -103,6 +103,8 @@ const RATE_LIMIT_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-Rat
 const STANDARD_RESPONSES: Record<string, string> = {
   400: 'Invalid input (`validation_failed`, `malformed_json`)',
   429: 'Rate limited (`rate_limited`); wait for Retry-After seconds',
+  413: 'The body is larger than the deployment allows (`payload_too_large`)',
+  415: 'The body is not in a media type the operation takes (`unsupported_media_type`)',
   500: 'Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support',
 };
 
@@ -147,7 +149,8 @@ const isPathParameter = (parameter: Json): parameter is JsonObject =>
 /**
  * The responses any route can give and the headers on them:
  * - public routes (`x-permission: public`) declare `security: []`, so a client sends no credentials;
- * - 400 where there is input to refuse (parameters, a body, or a method that carries one);
+ * - 400 where there is input to refuse (parameters, a body, or a method that carries one), 413 and 415
+ *   where there is a body;
  * - 429 with Retry-After where the global rate limit applies, and X-RateLimit-* on 2xx/4xx there;
  * - 500 everywhere, in the same problem+json shape;
  * - Access-Control-Allow-Origin on every response (CORS answers for allowed origins only).
@@ -167,7 +170,13 @@ export function applyResponseConventions(document: Json, facts: Map<string, Rout
       (Array.isArray(operation.parameters) && operation.parameters.length > 0) ||
       operation.requestBody !== undefined ||
       BODY_METHODS.has(method);
-    const wanted = ['500', ...(hasInput ? ['400'] : []), ...(rateLimited ? ['429'] : [])];
+    const wanted = [
+      '500',
+      ...(hasInput ? ['400'] : []),
+      // Fastify refuses an oversized or foreign body before any handler runs.
+      ...(operation.requestBody !== undefined ? ['413', '415'] : []),
+      ...(rateLimited ? ['429'] : []),
+    ];
     for (const status of wanted) {
       responses[status] ??= { description: STANDARD_RESPONSES[status], content: PROBLEM };
     }
