@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/platform/database/data-source.options';
@@ -93,16 +94,25 @@ export interface LoadResult {
   errors: number;
 }
 
+/** Brackets the measured part of a load (after the warm-up), e.g. to profile exactly that window. */
+export interface Measurement {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** One autocannon run on loopback after a short warm-up (JIT, pools, caches), keep-alive, no pipelining. */
 export async function load(
   name: string,
   url: string,
   settings: BenchSettings,
   headers: Record<string, string> = {},
+  measurement?: Measurement,
 ): Promise<LoadResult> {
   const base = { url, headers, connections: settings.connections, pipelining: 1 };
   if (settings.warmupSeconds > 0) await autocannon({ ...base, duration: settings.warmupSeconds });
+  await measurement?.start();
   const result = await autocannon({ ...base, duration: settings.durationSeconds });
+  await measurement?.stop();
   return {
     name,
     requestsPerSecond: result.requests.average,
@@ -140,6 +150,33 @@ export function printResults(title: string, settings: BenchSettings, results: Lo
   const failed = results.filter((r) => r.non2xx > 0 || r.errors > 0);
   if (failed.length)
     console.log(`warning: ${failed.map((r) => r.name).join(', ')} answered non-2xx or failed`);
+}
+
+/**
+ * Where CPU profiles go when BENCH_PROFILE is set (`1` means `.data/profiles`), else null. Profiles
+ * are of the app process during one measured load; `npm run bench:profile` sets it.
+ */
+export function profileDirectory(): string | null {
+  const value = process.env.BENCH_PROFILE;
+  if (!value || value === '0') return null;
+  const dir = value === '1' ? join('.data', 'profiles') : value;
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A Measurement that profiles `child` (which must answer profile-start/stop) into `dir`, then prints the summary. */
+export function profiling(child: ChildServer, dir: string, label: string): Measurement & { path: string } {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const path = join(dir, `${label.replace(/[^A-Za-z0-9]+/g, '-')}-${stamp}.cpuprofile`);
+  return {
+    path,
+    start: async () => {
+      await child.ask({ type: 'profile-start' });
+    },
+    stop: async () => {
+      await child.ask({ type: 'profile-stop', path: resolve(path) });
+    },
+  };
 }
 
 export interface ChildServer {

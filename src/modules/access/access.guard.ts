@@ -24,6 +24,8 @@ type AuthedRequest = FastifyRequest & { user?: Principal; [ACCESS_CONTEXT]?: Acc
 @Injectable()
 export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
   private readonly logger = new Logger('AccessGuard');
+  /** Each route's declaration, read by reflection once per controller class and handler. */
+  private readonly policies = new WeakMap<object, WeakMap<object, AccessPolicy | null>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -34,12 +36,12 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const policy = this.policyOf(context);
     if (!policy) {
       this.logger.error(
+        {
+          requestId: context.switchToHttp().getRequest<FastifyRequest>().id,
+        },
         `Route ${context.getClass().name}.${context.getHandler().name} declares no access policy`,
       );
       throw new DomainError(ErrorCode.Forbidden, 'This route is not available');
@@ -84,6 +86,21 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
     }
     request[ACCESS_CONTEXT] = { actor, scope };
     return true;
+  }
+
+  private policyOf(context: ExecutionContext): AccessPolicy | null {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.policies.get(controller);
+    if (!byHandler) this.policies.set(controller, (byHandler = new WeakMap()));
+    let policy = byHandler.get(handler);
+    if (policy === undefined) {
+      policy =
+        this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [handler, controller]) ??
+        null;
+      byHandler.set(handler, policy);
+    }
+    return policy;
   }
 
   /** Passport reports failure as an exception; keep one problem shape for every 401. */
