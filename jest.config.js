@@ -56,7 +56,9 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFiles: ['<rootDir>/test/support/env.ts'],
-      testTimeout: 30000,
     },
   ],
+  // For tests and hooks (an e2e file boots the app in beforeAll). Jest reads it from the global
+  // config only: inside a project entry it was ignored, and hooks timed out after 5 s on a busy machine.
+  testTimeout: 30000,
 };

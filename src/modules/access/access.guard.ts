@@ -7,6 +7,7 @@ import { DomainError, ErrorCode } from '../../platform/errors';
 import { PLATFORM_ORG_ID } from './platform-org';
 import { ACCESS_CONTEXT, AccessContext, Actor } from './actor';
 import { AccessRepository, AccessSnapshot } from './access.repository';
+import { UserAccessService } from './user-access.service';
 import { ACCESS_POLICY, AccessPolicy } from './authorize.decorator';
 import { Principal } from './auth.strategies';
 import { DataScope } from './data-scope';
@@ -17,7 +18,8 @@ type AuthedRequest = FastifyRequest & { user?: Principal; [ACCESS_CONTEXT]?: Acc
 
 /**
  * The global gate: authenticate (JWT bearer or API key, through passport), then check the route's
- * declared permission against grants read fresh from the database, so a permission change counts on
+ * declared permission against the caller's grants as of this request (UserAccessService checks the
+ * session and the organization's access version on every request), so a permission change counts on
  * the very next request. Fails closed: a route with no declaration is refused, and an organization the
  * caller does not belong to is reported as not found.
  */
@@ -30,6 +32,7 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
   constructor(
     private readonly reflector: Reflector,
     private readonly access: AccessRepository,
+    private readonly userAccess: UserAccessService,
     private readonly clock: Clock,
   ) {
     super();
@@ -60,7 +63,7 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
         request[ACCESS_CONTEXT] = { actor: this.actor(request, principal, null, null, []) };
         return true;
       }
-      const snapshot = await this.access.loadForUser(
+      const snapshot = await this.userAccess.load(
         principal.userId,
         principal.sessionId,
         null,
@@ -111,7 +114,7 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
 
   private async load(principal: Principal, orgId: string): Promise<AccessSnapshot> {
     if (principal.kind === 'user') {
-      return this.access.loadForUser(principal.userId, principal.sessionId, orgId, this.clock.now());
+      return this.userAccess.load(principal.userId, principal.sessionId, orgId, this.clock.now());
     }
     // A key belongs to one organization; any other is simply not there for it.
     if (principal.orgId !== orgId) return { principalValid: true, orgKind: null, grants: [] };

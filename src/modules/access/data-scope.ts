@@ -46,7 +46,7 @@ export class DataScope {
     readonly orgId: string,
     readonly permission: PermissionCode,
     readonly userId: string | null,
-    grants: ScopedGrant[],
+    grants: readonly ScopedGrant[],
   ) {
     const relevant = grants.filter((g) => g.permission === permission);
     this.allows = relevant.filter((g) => g.effect === 'allow');
@@ -113,7 +113,12 @@ export class DataScope {
         `${columns.unit} IN (SELECT su.id FROM org_units su WHERE su.org_id = :${p}org2 AND su.path <@ CAST(:${p}paths AS ltree[]))`,
       );
     }
-    if (columns.unit && unitIds.length > 0) {
+    if (columns.unit && unitIds.length === 1) {
+      // One unit (the common case) as an equality: PostgreSQL (before 17) cannot read an index in
+      // order through `= ANY(array)` on a non-leading column, so a keyset page would sort every row.
+      qb.setParameter(`${p}unit`, unitIds[0]);
+      parts.push(`${columns.unit} = CAST(:${p}unit AS uuid)`);
+    } else if (columns.unit && unitIds.length > 1) {
       qb.setParameter(`${p}units`, unitIds);
       parts.push(`${columns.unit} = ANY(CAST(:${p}units AS uuid[]))`);
     }
