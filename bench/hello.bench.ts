@@ -40,8 +40,11 @@ runBench(async (cleanup) => {
   const profileDir = profileDirectory();
   const profile = profileDir ? profiling(app, profileDir, 'health-live') : undefined;
   const results = [
-    await load('app GET /health/live', `${app.url}/health/live`, settings, {}, profile),
-    await load('bare Fastify GET /hello', `${bare.url}/hello`, settings),
+    await load('app GET /health/live', `${app.url}/health/live`, settings, {
+      measurement: profile,
+      server: app,
+    }),
+    await load('bare Fastify GET /hello', `${bare.url}/hello`, settings, { server: bare }),
   ];
   printResults('bench:hello', settings, results);
   const ratio = results[0].requestsPerSecond / results[1].requestsPerSecond;

@@ -127,10 +127,24 @@ runBench(async (cleanup) => {
     },
   };
 
-  const a = await load('(a) app members list', membersUrl, settings, headers, measureA);
-  const b = await load('(b) app /health/live', `${app.url}/health/live`, settings);
-  const c = await load('(c) bare Fastify + pg, same SQL', `${bare.url}/members`, settings);
-  const d = await load('(d) bare Fastify + pg, one row by key', `${bare.url}/member`, settings);
+  const a = await load('(a) app members list', membersUrl, settings, {
+    headers,
+    measurement: measureA,
+    server: app,
+    databaseUrl: database.url,
+  });
+  const b = await load('(b) app /health/live', `${app.url}/health/live`, settings, {
+    server: app,
+    databaseUrl: database.url,
+  });
+  const c = await load('(c) bare Fastify + pg, same SQL', `${bare.url}/members`, settings, {
+    server: bare,
+    databaseUrl: database.url,
+  });
+  const d = await load('(d) bare Fastify + pg, one row by key', `${bare.url}/member`, settings, {
+    server: bare,
+    databaseUrl: database.url,
+  });
   printResults('bench:http', settings, [a, b, c, d]);
   const verdict = (x: LoadResult, y: LoadResult) =>
     x.requestsPerSecond >= y.requestsPerSecond / 2 ? 'met' : 'NOT met';

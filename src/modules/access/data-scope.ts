@@ -15,7 +15,19 @@ export interface ScopedRow {
   ownerId: string | null;
 }
 
-let parameterSequence = 0;
+/**
+ * Parameter names of one application of a scope: the first `__scopeN` free in the query and its
+ * parents (a subquery's parameters are its parent's too), so two scopes in one query never collide.
+ * The same N on every request, never a process-wide counter: unique names per request gave every
+ * query's parameter object a new shape, which kept V8 re-optimizing TypeORM's code (about a tenth of a
+ * scoped list's CPU).
+ */
+function parameterPrefix<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): string {
+  for (let n = 1; ; n++) {
+    const prefix = `__scope${n}`;
+    if (!qb.hasParameter(`${prefix}org`)) return prefix;
+  }
+}
 
 const covers = (grant: ScopedGrant, row: ScopedRow, userId: string | null): boolean => {
   switch (grant.scope) {
@@ -85,7 +97,7 @@ export class DataScope {
     qb: SelectQueryBuilder<E>,
     columns: ScopeColumns & { org: string },
   ): SelectQueryBuilder<E> {
-    const p = `__scope${(parameterSequence = (parameterSequence + 1) % 1_000_000)}`;
+    const p = parameterPrefix(qb);
     qb.andWhere(`${columns.org} = :${p}org`, { [`${p}org`]: this.orgId });
     qb.andWhere(`(${this.sqlFor(this.allows, columns, `${p}a`, qb)})`);
     if (this.denies.length > 0) {
