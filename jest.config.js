@@ -60,4 +60,7 @@ module.exports = {
       setupFiles: ['<rootDir>/test/support/env.ts'],
     },
   ],
+  // For tests and hooks (an e2e file boots the app in beforeAll). Jest reads it from the global
+  // config only: inside a project entry it was ignored, and hooks timed out after 5 s on a busy machine.
+  testTimeout: 30000,
 };

@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { DataSource, Logger, ObjectLiteral, QueryRunner } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { AccessTokenService } from '../src/modules/access/access-token.service';
+import { Profiler } from './cpu-profile';
 import { answerParent } from './ipc';
 
 /**
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const logger = new CapturingLogger(dataSource.logger);
   dataSource.logger = logger;
 
+  const profiler = new Profiler();
   answerParent({
     sign: async (message) => ({
       token: app
@@ -74,6 +76,14 @@ async function main(): Promise<void> {
     'capture-stop': async () => {
       logger.capturing = false;
       return { statements: logger.captured };
+    },
+    'profile-start': async () => {
+      await profiler.start();
+      return {};
+    },
+    'profile-stop': async (message) => {
+      await profiler.stop(String(message.path));
+      return {};
     },
   });
   process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

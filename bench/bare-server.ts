@@ -10,8 +10,15 @@ import { answerParent } from './ipc';
  *   GET /members  runs, in order, the statements the parent captured from the app serving the members
  *                 list (the access snapshot and the scoped page query), with the same parameters, and
  *                 answers the last result's rows as `{ items, nextCursor }`.
+ *   GET /member   one member row by primary key (org_members joined to its user, both by primary key):
+ *                 the physical floor of a request that needs one round trip to PostgreSQL.
  * Same pool size and session settings as the app's DataSource.
  */
+
+/** A plain parameterized query, as a hand-written handler would send it (no named statement). */
+const MEMBER_BY_KEY = `SELECT m.user_id, u.username, u.email, m.unit_id, m.status, m.joined_at
+  FROM org_members m JOIN users u ON u.id = m.user_id
+  WHERE m.org_id = $1 AND m.user_id = $2`;
 
 async function main(): Promise<void> {
   const pool = new Pool({
@@ -20,6 +27,7 @@ async function main(): Promise<void> {
     options: '-c TimeZone=UTC',
   });
   let statements: Statement[] = [];
+  let memberKey: [string, string] | null = null;
 
   const app = Fastify({ logger: false });
   app.get('/hello', async () => ({ status: 'ok' }));
@@ -30,10 +38,20 @@ async function main(): Promise<void> {
     return { items: rows, nextCursor: null };
   });
 
+  app.get('/member', async (_request, reply) => {
+    if (!memberKey) return reply.code(503).send({ error: 'no member key' });
+    const { rows } = await pool.query(MEMBER_BY_KEY, memberKey);
+    return rows[0] ?? reply.code(404).send({ error: 'no such member' });
+  });
+
   answerParent({
     statements: async (message) => {
       statements = message.statements as Statement[];
       return { count: statements.length };
+    },
+    member: async (message) => {
+      memberKey = [String(message.orgId), String(message.userId)];
+      return {};
     },
   });
   process.once(

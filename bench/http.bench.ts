@@ -1,6 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { Statement } from './app-server';
+import { printProfile } from './cpu-profile';
+import { IN_CALLER_UNIT, MEMBERS, seed } from './members-seed';
+import {
+  explainStatements,
+  printStatementStats,
+  resetStatementStats,
+  statementStatsAvailable,
+} from './statement-stats';
 import {
   BenchSettings,
   benchSettings,
@@ -8,7 +14,10 @@ import {
   createBenchDatabase,
   load,
   LoadResult,
+  Measurement,
   printResults,
+  profileDirectory,
+  profiling,
   resolveBenchServer,
   runBench,
   startChild,
@@ -20,105 +29,13 @@ import {
  *   (a) GET /api/v1/orgs/{orgId}/members as a caller holding members:read (system role `analyst`) with
  *       scope `unit` on one unit: JWT authentication, permission check, data scope, paged SQL, DTOs;
  *   (b) GET /health/live of the same app process;
- *   (c) a bare Fastify + pg handler running the SQL the app ran for (a), captured from the app itself.
- * Goal (issue 3): (a) serves at least half of (c).
+ *   (c) a bare Fastify + pg handler running the SQL the app ran for (a), captured from the app itself;
+ *   (d) the same bare server answering one member row by primary key: one round trip, the floor.
+ * Goals: (a) serves at least half of (c) (issue 3) and at least half of (d) (issue 11).
+ * BENCH_PROFILE=1 (npm run bench:profile) writes a CPU profile of the app during (a) and prints its top
+ * entries. pg_stat_statements figures for (a) are printed when the server has the module loaded, else
+ * EXPLAIN (ANALYZE, BUFFERS) of each statement (a) sends.
  */
-
-const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200);
-/** Members whose primary unit is the caller's unit: more than a page, so the list pages. */
-const IN_CALLER_UNIT = Math.min(60, MEMBERS);
-
-interface Seed {
-  orgId: string;
-  callerId: string;
-  sessionId: string;
-  unitCount: number;
-}
-
-const label = (id: string) => `u${id.replace(/-/g, '')}`;
-
-/** An agency with a three-level unit tree, MEMBERS members across it, and one unit-scoped analyst. */
-async function seed(url: string): Promise<Seed> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    const tag = Date.now().toString(36);
-    const userIds = Array.from({ length: MEMBERS + 1 }, () => randomUUID());
-    const callerId = userIds[0];
-    await client.query(
-      `INSERT INTO users (id, username, email, phone, password_hash)
-       SELECT id, 'bench_' || $2 || '_' || n, 'bench_' || $2 || '_' || n || '@example.com',
-              '139' || lpad(n::text, 8, '0'), 'no-login'
-       FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)`,
-      [userIds, tag],
-    );
-
-    const orgId = randomUUID();
-    await client.query(
-      `INSERT INTO organizations (id, kind, name, created_by) VALUES ($1, 'agency', 'Bench Agency', $2)`,
-      [orgId, callerId],
-    );
-
-    // root → 4 departments → 3 teams each.
-    const units: { id: string; parentId: string | null; name: string; path: string }[] = [];
-    const root = { id: randomUUID(), parentId: null, name: 'Bench Agency' };
-    units.push({ ...root, path: label(root.id) });
-    for (let d = 1; d <= 4; d++) {
-      const department = { id: randomUUID(), parentId: root.id, name: `Department ${d}` };
-      const departmentPath = `${label(root.id)}.${label(department.id)}`;
-      units.push({ ...department, path: departmentPath });
-      for (let t = 1; t <= 3; t++) {
-        const team = { id: randomUUID(), parentId: department.id, name: `Team ${d}.${t}` };
-        units.push({ ...team, path: `${departmentPath}.${label(team.id)}` });
-      }
-    }
-    for (const unit of units) {
-      await client.query(
-        `INSERT INTO org_units (id, org_id, parent_id, name, path) VALUES ($1, $2, $3, $4, $5::ltree)`,
-        [unit.id, orgId, unit.parentId, unit.name, unit.path],
-      );
-    }
-
-    // The caller sits in team 1.1; IN_CALLER_UNIT members share it, the rest spread over the other units.
-    const callerUnit = units[2];
-    const others = units.filter((u) => u !== callerUnit);
-    const memberUnits = userIds.map((_, i) =>
-      i <= IN_CALLER_UNIT ? callerUnit.id : others[i % others.length].id,
-    );
-    await client.query(
-      `INSERT INTO org_members (org_id, user_id, unit_id, joined_at)
-       SELECT $1, u, m, now() - (n || ' minutes')::interval
-       FROM unnest($2::uuid[], $3::uuid[]) WITH ORDINALITY AS t(u, m, n)`,
-      [orgId, userIds, memberUnits],
-    );
-
-    const {
-      rows: [role],
-    } = await client.query<{ id: string }>(
-      `INSERT INTO roles (org_id, name, system_key, description) VALUES ($1, 'Analyst', 'analyst', 'Reads data and reports')
-       RETURNING id`,
-      [orgId],
-    );
-    await client.query(
-      `INSERT INTO access_grants (org_id, user_id, role_id, unit_id, scope, effect) VALUES ($1, $2, $3, $4, 'unit', 'allow')`,
-      [orgId, callerId, role.id, callerUnit.id],
-    );
-
-    const sessionId = randomUUID();
-    await client.query(
-      `INSERT INTO auth_sessions (id, user_id, expires_at) VALUES ($1, $2, now() + interval '1 day')`,
-      [sessionId, callerId],
-    );
-    await client.query('COMMIT');
-    return { orgId, callerId, sessionId, unitCount: units.length };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    await client.end();
-  }
-}
 
 async function getJson(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { headers });
@@ -190,15 +107,55 @@ runBench(async (cleanup) => {
   const bare = await startChild('bare-server', env);
   cleanup(() => bare.stop());
   await bare.ask({ type: 'statements', statements });
-  const reference = await getJson(`${bare.url}/members`);
-  if (reference.status !== 200) throw new Error(`bare /members answered ${reference.status}`);
+  await bare.ask({ type: 'member', orgId: seeded.orgId, userId: seeded.callerId });
+  for (const path of ['/members', '/member']) {
+    const reference = await getJson(`${bare.url}${path}`);
+    if (reference.status !== 200) throw new Error(`bare ${path} answered ${reference.status}`);
+  }
 
-  const a = await load('(a) app members list', membersUrl, settings, headers);
-  const b = await load('(b) app /health/live', `${app.url}/health/live`, settings);
-  const c = await load('(c) bare Fastify + pg, same SQL', `${bare.url}/members`, settings);
-  printResults('bench:http', settings, [a, b, c]);
-  console.log(
-    `ratio (a)/(c): ${ratio(a, c)}  (goal ≥ 0.50: ${a.requestsPerSecond >= c.requestsPerSecond / 2 ? 'met' : 'NOT met'})`,
-  );
+  const withStats = await statementStatsAvailable(database.url);
+  const profileDir = profileDirectory();
+  const profile = profileDir ? profiling(app, profileDir, 'members-list') : null;
+  const measureA: Measurement = {
+    start: async () => {
+      if (withStats) await resetStatementStats(database.url);
+      await profile?.start();
+    },
+    stop: async () => {
+      await profile?.stop();
+      if (withStats) await printStatementStats(database.url, '(a)');
+    },
+  };
+
+  const a = await load('(a) app members list', membersUrl, settings, {
+    headers,
+    measurement: measureA,
+    server: app,
+    databaseUrl: database.url,
+  });
+  const b = await load('(b) app /health/live', `${app.url}/health/live`, settings, {
+    server: app,
+    databaseUrl: database.url,
+  });
+  const c = await load('(c) bare Fastify + pg, same SQL', `${bare.url}/members`, settings, {
+    server: bare,
+    databaseUrl: database.url,
+  });
+  const d = await load('(d) bare Fastify + pg, one row by key', `${bare.url}/member`, settings, {
+    server: bare,
+    databaseUrl: database.url,
+  });
+  printResults('bench:http', settings, [a, b, c, d]);
+  const verdict = (x: LoadResult, y: LoadResult) =>
+    x.requestsPerSecond >= y.requestsPerSecond / 2 ? 'met' : 'NOT met';
+  console.log(`ratio (a)/(c): ${ratio(a, c)}  (goal ≥ 0.50: ${verdict(a, c)})`);
+  console.log(`ratio (a)/(d): ${ratio(a, d)}  (goal ≥ 0.50: ${verdict(a, d)})`);
   console.log(`ratio (a)/(b): ${ratio(a, b)}`);
+  if (!withStats) {
+    console.log(
+      '\npg_stat_statements is not loaded on this server; EXPLAIN of the statements of (a) instead.',
+    );
+    await explainStatements(database.url, statements);
+  }
+  if (profile) printProfile('the app during (a)', profile.path);
 });

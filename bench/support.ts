@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/platform/database/data-source.options';
@@ -86,6 +87,10 @@ export async function createBenchDatabase(server: BenchServer): Promise<BenchDat
 export interface LoadResult {
   name: string;
   requestsPerSecond: number;
+  /** CPU time (user + system) the server process spent per request during the measurement, in µs. */
+  cpuMicrosPerRequest: number | null;
+  /** The same for the bench database's backends (when measured). */
+  dbCpuMicrosPerRequest: number | null;
   p50: number;
   p99: number;
   total: number;
@@ -93,19 +98,85 @@ export interface LoadResult {
   errors: number;
 }
 
+/** Brackets the measured part of a load (after the warm-up), e.g. to profile exactly that window. */
+export interface Measurement {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** CPU seconds a process has used (Linux /proc; null elsewhere). */
+function cpuSeconds(pid: number): number | null {
+  try {
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux build that matters here. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Backends of the bench database (the servers' pools), by pid, with their CPU seconds so far. */
+async function backendCpu(url: string): Promise<Map<number, number> | null> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    const cpu = new Map<number, number>();
+    for (const { pid } of rows) {
+      const seconds = cpuSeconds(pid);
+      if (seconds === null) return null;
+      cpu.set(pid, seconds);
+    }
+    return cpu;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface LoadOptions {
+  headers?: Record<string, string>;
+  measurement?: Measurement;
+  /** The server under load: its CPU time per request is reported beside the throughput. */
+  server?: ChildServer;
+  /** The bench database: its backends' CPU time per request too (PostgreSQL on this machine only). */
+  databaseUrl?: string;
+}
+
 /** One autocannon run on loopback after a short warm-up (JIT, pools, caches), keep-alive, no pipelining. */
 export async function load(
   name: string,
   url: string,
   settings: BenchSettings,
-  headers: Record<string, string> = {},
+  options: LoadOptions = {},
 ): Promise<LoadResult> {
-  const base = { url, headers, connections: settings.connections, pipelining: 1 };
+  const base = { url, headers: options.headers ?? {}, connections: settings.connections, pipelining: 1 };
   if (settings.warmupSeconds > 0) await autocannon({ ...base, duration: settings.warmupSeconds });
+  await options.measurement?.start();
+  const dbBefore = options.databaseUrl ? await backendCpu(options.databaseUrl).catch(() => null) : null;
+  const cpuBefore = options.server ? cpuSeconds(options.server.pid) : null;
   const result = await autocannon({ ...base, duration: settings.durationSeconds });
+  const cpuAfter = options.server ? cpuSeconds(options.server.pid) : null;
+  const dbAfter = options.databaseUrl ? await backendCpu(options.databaseUrl).catch(() => null) : null;
+  let dbSeconds: number | null = null;
+  if (dbBefore && dbAfter) {
+    dbSeconds = 0;
+    for (const [pid, seconds] of dbAfter) dbSeconds += seconds - (dbBefore.get(pid) ?? 0);
+  }
+  await options.measurement?.stop();
   return {
     name,
     requestsPerSecond: result.requests.average,
+    cpuMicrosPerRequest:
+      cpuBefore !== null && cpuAfter !== null && result.requests.total > 0
+        ? ((cpuAfter - cpuBefore) * 1e6) / result.requests.total
+        : null,
+    dbCpuMicrosPerRequest:
+      dbSeconds !== null && result.requests.total > 0 ? (dbSeconds * 1e6) / result.requests.total : null,
     p50: result.latency.p50,
     p99: result.latency.p99,
     total: result.requests.total,
@@ -126,6 +197,8 @@ export function printResults(title: string, settings: BenchSettings, results: Lo
     'req/s'.padStart(9),
     'p50 ms'.padStart(7),
     'p99 ms'.padStart(7),
+    'CPU µs/req'.padStart(10),
+    'PG µs/req'.padStart(9),
     'non-2xx/errors',
   ]);
   for (const r of results) {
@@ -134,6 +207,8 @@ export function printResults(title: string, settings: BenchSettings, results: Lo
       Math.round(r.requestsPerSecond).toString().padStart(9),
       r.p50.toFixed(0).padStart(7),
       r.p99.toFixed(0).padStart(7),
+      (r.cpuMicrosPerRequest === null ? '-' : r.cpuMicrosPerRequest.toFixed(0)).padStart(10),
+      (r.dbCpuMicrosPerRequest === null ? '-' : r.dbCpuMicrosPerRequest.toFixed(0)).padStart(9),
       `${r.non2xx}/${r.errors}`,
     ]);
   }
@@ -142,8 +217,36 @@ export function printResults(title: string, settings: BenchSettings, results: Lo
     console.log(`warning: ${failed.map((r) => r.name).join(', ')} answered non-2xx or failed`);
 }
 
+/**
+ * Where CPU profiles go when BENCH_PROFILE is set (`1` means `.data/profiles`), else null. Profiles
+ * are of the app process during one measured load; `npm run bench:profile` sets it.
+ */
+export function profileDirectory(): string | null {
+  const value = process.env.BENCH_PROFILE;
+  if (!value || value === '0') return null;
+  const dir = value === '1' ? join('.data', 'profiles') : value;
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A Measurement that profiles `child` (which must answer profile-start/stop) into `dir`, then prints the summary. */
+export function profiling(child: ChildServer, dir: string, label: string): Measurement & { path: string } {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const path = join(dir, `${label.replace(/[^A-Za-z0-9]+/g, '-')}-${stamp}.cpuprofile`);
+  return {
+    path,
+    start: async () => {
+      await child.ask({ type: 'profile-start' });
+    },
+    stop: async () => {
+      await child.ask({ type: 'profile-stop', path: resolve(path) });
+    },
+  };
+}
+
 export interface ChildServer {
   url: string;
+  pid: number;
   /** Sends a message and waits for the reply carrying the same id. */
   ask<T>(message: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
@@ -183,6 +286,7 @@ export async function startChild(script: string, env: Record<string, string>): P
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
     ask: <T>(message: Record<string, unknown>) =>
       new Promise<T>((resolve, reject) => {
         const id = ++sequence;

@@ -21,6 +21,35 @@ CREATE FUNCTION public.append_only_table() RETURNS trigger
       END
       $$;
 
+CREATE FUNCTION public.bump_all_org_access_versions() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+      BEGIN
+        UPDATE org_access_versions SET version = nextval('access_version_seq');
+        RETURN NULL;
+      END $$;
+
+CREATE FUNCTION public.bump_org_access_version() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+      BEGIN
+        IF TG_OP <> 'INSERT' THEN
+          UPDATE org_access_versions SET version = nextval('access_version_seq') WHERE org_id = OLD.org_id;
+        END IF;
+        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.org_id IS DISTINCT FROM OLD.org_id) THEN
+          UPDATE org_access_versions SET version = nextval('access_version_seq') WHERE org_id = NEW.org_id;
+        END IF;
+        RETURN NULL;
+      END $$;
+
+CREATE FUNCTION public.create_org_access_version() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+      BEGIN
+        INSERT INTO org_access_versions (org_id, version) VALUES (NEW.id, nextval('access_version_seq'));
+        RETURN NULL;
+      END $$;
+
 CREATE FUNCTION public.operation_logs_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -47,6 +76,13 @@ CREATE TABLE public.access_grants (
     CONSTRAINT access_grants_effect_check CHECK (((effect)::text = ANY ((ARRAY['allow'::character varying, 'deny'::character varying])::text[]))),
     CONSTRAINT access_grants_scope_check CHECK (((scope)::text = ANY ((ARRAY['self'::character varying, 'unit'::character varying, 'subtree'::character varying, 'org'::character varying])::text[])))
 );
+
+CREATE SEQUENCE public.access_version_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
 
 CREATE TABLE public.account_assignments (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -424,6 +460,11 @@ CREATE TABLE public.operation_logs (
     CONSTRAINT operation_logs_result_check CHECK (((result)::text = ANY ((ARRAY['success'::character varying, 'failure'::character varying])::text[])))
 );
 
+CREATE TABLE public.org_access_versions (
+    org_id uuid NOT NULL,
+    version bigint NOT NULL
+);
+
 CREATE TABLE public.org_invitations (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     org_id uuid NOT NULL,
@@ -446,7 +487,7 @@ CREATE TABLE public.org_members (
     user_id uuid NOT NULL,
     unit_id uuid NOT NULL,
     status character varying(16) DEFAULT 'active'::character varying NOT NULL,
-    joined_at timestamp with time zone DEFAULT now() NOT NULL,
+    joined_at timestamp(3) with time zone DEFAULT now() NOT NULL,
     removed_at timestamp with time zone,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
@@ -789,6 +830,9 @@ ALTER TABLE ONLY public.notifications
 ALTER TABLE ONLY public.operation_logs
     ADD CONSTRAINT operation_logs_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.org_access_versions
+    ADD CONSTRAINT org_access_versions_pkey PRIMARY KEY (org_id);
+
 ALTER TABLE ONLY public.org_invitations
     ADD CONSTRAINT org_invitations_pkey PRIMARY KEY (id);
 
@@ -1012,6 +1056,10 @@ CREATE UNIQUE INDEX verification_requests_pending_user_key ON public.verificatio
 
 CREATE INDEX verification_requests_queue_idx ON public.verification_requests USING btree (status, submitted_at, id);
 
+CREATE CONSTRAINT TRIGGER access_grants_access_version AFTER INSERT OR DELETE OR UPDATE ON public.access_grants DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.bump_org_access_version();
+
+CREATE TRIGGER access_grants_truncate_access_version AFTER TRUNCATE ON public.access_grants FOR EACH STATEMENT EXECUTE FUNCTION public.bump_all_org_access_versions();
+
 CREATE TRIGGER account_usage_checkpoints_no_truncate BEFORE TRUNCATE ON public.account_usage_checkpoints FOR EACH STATEMENT EXECUTE FUNCTION public.append_only_table();
 
 CREATE TRIGGER account_usage_checkpoints_no_update_delete BEFORE DELETE OR UPDATE ON public.account_usage_checkpoints FOR EACH STATEMENT EXECUTE FUNCTION public.append_only_table();
@@ -1023,6 +1071,20 @@ CREATE TRIGGER account_usage_records_no_update_delete BEFORE DELETE OR UPDATE ON
 CREATE TRIGGER operation_logs_no_truncate BEFORE TRUNCATE ON public.operation_logs FOR EACH STATEMENT EXECUTE FUNCTION public.operation_logs_append_only();
 
 CREATE TRIGGER operation_logs_no_update_delete BEFORE DELETE OR UPDATE ON public.operation_logs FOR EACH STATEMENT EXECUTE FUNCTION public.operation_logs_append_only();
+
+CREATE CONSTRAINT TRIGGER org_members_access_version AFTER INSERT OR DELETE OR UPDATE ON public.org_members DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.bump_org_access_version();
+
+CREATE TRIGGER org_members_truncate_access_version AFTER TRUNCATE ON public.org_members FOR EACH STATEMENT EXECUTE FUNCTION public.bump_all_org_access_versions();
+
+CREATE CONSTRAINT TRIGGER org_units_access_version AFTER INSERT OR DELETE OR UPDATE ON public.org_units DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.bump_org_access_version();
+
+CREATE TRIGGER org_units_truncate_access_version AFTER TRUNCATE ON public.org_units FOR EACH STATEMENT EXECUTE FUNCTION public.bump_all_org_access_versions();
+
+CREATE TRIGGER organizations_access_version AFTER INSERT ON public.organizations FOR EACH ROW EXECUTE FUNCTION public.create_org_access_version();
+
+CREATE CONSTRAINT TRIGGER roles_access_version AFTER INSERT OR DELETE OR UPDATE ON public.roles DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.bump_org_access_version();
+
+CREATE TRIGGER roles_truncate_access_version AFTER TRUNCATE ON public.roles FOR EACH STATEMENT EXECUTE FUNCTION public.bump_all_org_access_versions();
 
 ALTER TABLE ONLY public.access_grants
     ADD CONSTRAINT access_grants_granted_by_fkey FOREIGN KEY (granted_by) REFERENCES public.users(id);
@@ -1137,6 +1199,9 @@ ALTER TABLE ONLY public.notifications
 
 ALTER TABLE ONLY public.notifications
     ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.org_access_versions
+    ADD CONSTRAINT org_access_versions_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.org_invitations
     ADD CONSTRAINT org_invitations_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.users(id);

@@ -6,6 +6,7 @@ import { validateEnvironment } from './platform/config/config.schema';
 import { AppConfig } from './platform/config/app-config';
 import { AppConfigModule } from './platform/config/app-config.module';
 import { buildDataSourceOptions } from './platform/database/data-source.options';
+import { DatabaseModule } from './platform/database/database.module';
 import { ProblemDetailsFilter } from './platform/errors/problem-details.filter';
 import { HealthModule } from './platform/health/health.module';
 import { JobsModule } from './platform/jobs/jobs.module';
@@ -45,6 +46,7 @@ export class AppModule {
               ssl: env.DATABASE_SSL,
             }),
         }),
+        DatabaseModule,
         ThrottlerModule.forRootAsync({
           inject: [AppConfig],
           useFactory: ({ env }: AppConfig) => {

@@ -13,6 +13,8 @@ import { responseViolation } from './response-contract';
 
 export interface TestApp {
   app: NestFastifyApplication;
+  /** The app's database; pass it as `databaseUrl` to start a second instance on the same one. */
+  databaseUrl: string;
   http: () => ReturnType<typeof request>;
   db: DataSource;
   clock: ManualClock;
@@ -23,6 +25,12 @@ export interface TestApp {
 export interface TestAppOptions {
   jobs?: boolean;
   env?: Record<string, string>;
+  /**
+   * Run on this (already migrated) database instead of a fresh copy of the template, e.g. a second
+   * app instance beside another one: each has its own process-local state, like two replicas.
+   * The database is then left in place on close (its creator drops it).
+   */
+  databaseUrl?: string;
   /** Replace providers that stand for things outside the system (a mail gateway, say). */
   overrides?: { provide: Type<unknown> | Abstract<unknown> | string | symbol; useValue: unknown }[];
 }
@@ -33,7 +41,9 @@ const UNDOCUMENTED_ROUTES = /^\/docs/;
 /** Boots the real app on a fresh database copied from the migrated template. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   Object.assign(process.env, options.env ?? {});
-  const database = await createDatabaseFromTemplate();
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, drop: async () => {} }
+    : await createDatabaseFromTemplate();
   const clock = new ManualClock(new Date());
   let builder = Test.createTestingModule({
     imports: [AppModule.forRoot({ databaseUrl: database.url, jobs: options.jobs ?? false })],
@@ -80,6 +90,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   return {
     app,
+    databaseUrl: database.url,
     http: () => request(app.getHttpServer()),
     db: app.get(DataSource),
     clock,

@@ -7,6 +7,7 @@ import { DomainError, ErrorCode } from '../../platform/errors';
 import { PLATFORM_ORG_ID } from './platform-org';
 import { ACCESS_CONTEXT, AccessContext, Actor } from './actor';
 import { AccessRepository, AccessSnapshot } from './access.repository';
+import { UserAccessService } from './user-access.service';
 import { ACCESS_POLICY, AccessPolicy } from './authorize.decorator';
 import { Principal } from './auth.strategies';
 import { DataScope } from './data-scope';
@@ -17,29 +18,33 @@ type AuthedRequest = FastifyRequest & { user?: Principal; [ACCESS_CONTEXT]?: Acc
 
 /**
  * The global gate: authenticate (JWT bearer or API key, through passport), then check the route's
- * declared permission against grants read fresh from the database, so a permission change counts on
+ * declared permission against the caller's grants as of this request (UserAccessService checks the
+ * session and the organization's access version on every request), so a permission change counts on
  * the very next request. Fails closed: a route with no declaration is refused, and an organization the
  * caller does not belong to is reported as not found.
  */
 @Injectable()
 export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
   private readonly logger = new Logger('AccessGuard');
+  /** Each route's declaration, read by reflection once per controller class and handler. */
+  private readonly policies = new WeakMap<object, WeakMap<object, AccessPolicy | null>>();
 
   constructor(
     private readonly reflector: Reflector,
     private readonly access: AccessRepository,
+    private readonly userAccess: UserAccessService,
     private readonly clock: Clock,
   ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const policy = this.policyOf(context);
     if (!policy) {
       this.logger.error(
+        {
+          requestId: context.switchToHttp().getRequest<FastifyRequest>().id,
+        },
         `Route ${context.getClass().name}.${context.getHandler().name} declares no access policy`,
       );
       throw new DomainError(ErrorCode.Forbidden, 'This route is not available');
@@ -58,7 +63,7 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
         request[ACCESS_CONTEXT] = { actor: this.actor(request, principal, null, null, []) };
         return true;
       }
-      const snapshot = await this.access.loadForUser(
+      const snapshot = await this.userAccess.load(
         principal.userId,
         principal.sessionId,
         null,
@@ -86,6 +91,21 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
     return true;
   }
 
+  private policyOf(context: ExecutionContext): AccessPolicy | null {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.policies.get(controller);
+    if (!byHandler) this.policies.set(controller, (byHandler = new WeakMap()));
+    let policy = byHandler.get(handler);
+    if (policy === undefined) {
+      policy =
+        this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [handler, controller]) ??
+        null;
+      byHandler.set(handler, policy);
+    }
+    return policy;
+  }
+
   /** Passport reports failure as an exception; keep one problem shape for every 401. */
   override handleRequest<TUser = Principal>(error: unknown, user: TUser | false): TUser {
     if (error || !user) throw this.unauthenticated();
@@ -94,7 +114,7 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
 
   private async load(principal: Principal, orgId: string): Promise<AccessSnapshot> {
     if (principal.kind === 'user') {
-      return this.access.loadForUser(principal.userId, principal.sessionId, orgId, this.clock.now());
+      return this.userAccess.load(principal.userId, principal.sessionId, orgId, this.clock.now());
     }
     // A key belongs to one organization; any other is simply not there for it.
     if (principal.orgId !== orgId) return { principalValid: true, orgKind: null, grants: [] };

@@ -3,6 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { AccessTokenService } from './access-token.service';
 import { AccessRepository } from './access.repository';
 import { ApiKeyStrategy, JwtStrategy } from './auth.strategies';
+import { UserAccessService } from './user-access.service';
 
 /**
  * Authentication strategies and the reads behind authorization. Global because every feature module's
@@ -11,7 +12,7 @@ import { ApiKeyStrategy, JwtStrategy } from './auth.strategies';
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [AccessTokenService, AccessRepository, JwtStrategy, ApiKeyStrategy],
-  exports: [AccessTokenService, AccessRepository],
+  providers: [AccessTokenService, AccessRepository, UserAccessService, JwtStrategy, ApiKeyStrategy],
+  exports: [AccessTokenService, AccessRepository, UserAccessService],
 })
 export class AccessModule {}

@@ -33,8 +33,11 @@ export interface Actor {
   /** Set on organization-scoped and platform routes: the organization the request acts in. */
   orgId: string | null;
   orgKind: 'platform' | 'agency' | 'brand' | null;
-  /** Every grant the caller holds in `orgId`, loaded fresh on this request. */
-  grants: ScopedGrant[];
+  /**
+   * Every grant the caller holds in `orgId`, as of this request (checked against the organization's
+   * access version by the guard). Shared between requests: never mutate it.
+   */
+  grants: readonly ScopedGrant[];
 }
 
 /** The auth context attached to a request after the guard ran. */

@@ -15,7 +15,19 @@ export interface ScopedRow {
   ownerId: string | null;
 }
 
-let parameterSequence = 0;
+/**
+ * Parameter names of one application of a scope: the first `__scopeN` free in the query and its
+ * parents (a subquery's parameters are its parent's too), so two scopes in one query never collide.
+ * The same N on every request, never a process-wide counter: unique names per request gave every
+ * query's parameter object a new shape, which kept V8 re-optimizing TypeORM's code (about a tenth of a
+ * scoped list's CPU).
+ */
+function parameterPrefix<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): string {
+  for (let n = 1; ; n++) {
+    const prefix = `__scope${n}`;
+    if (!qb.hasParameter(`${prefix}org`)) return prefix;
+  }
+}
 
 const covers = (grant: ScopedGrant, row: ScopedRow, userId: string | null): boolean => {
   switch (grant.scope) {
@@ -46,7 +58,7 @@ export class DataScope {
     readonly orgId: string,
     readonly permission: PermissionCode,
     readonly userId: string | null,
-    grants: ScopedGrant[],
+    grants: readonly ScopedGrant[],
   ) {
     const relevant = grants.filter((g) => g.permission === permission);
     this.allows = relevant.filter((g) => g.effect === 'allow');
@@ -85,7 +97,7 @@ export class DataScope {
     qb: SelectQueryBuilder<E>,
     columns: ScopeColumns & { org: string },
   ): SelectQueryBuilder<E> {
-    const p = `__scope${(parameterSequence = (parameterSequence + 1) % 1_000_000)}`;
+    const p = parameterPrefix(qb);
     qb.andWhere(`${columns.org} = :${p}org`, { [`${p}org`]: this.orgId });
     qb.andWhere(`(${this.sqlFor(this.allows, columns, `${p}a`, qb)})`);
     if (this.denies.length > 0) {
@@ -113,7 +125,12 @@ export class DataScope {
         `${columns.unit} IN (SELECT su.id FROM org_units su WHERE su.org_id = :${p}org2 AND su.path <@ CAST(:${p}paths AS ltree[]))`,
       );
     }
-    if (columns.unit && unitIds.length > 0) {
+    if (columns.unit && unitIds.length === 1) {
+      // One unit (the common case) as an equality: PostgreSQL (before 17) cannot read an index in
+      // order through `= ANY(array)` on a non-leading column, so a keyset page would sort every row.
+      qb.setParameter(`${p}unit`, unitIds[0]);
+      parts.push(`${columns.unit} = CAST(:${p}unit AS uuid)`);
+    } else if (columns.unit && unitIds.length > 1) {
       qb.setParameter(`${p}units`, unitIds);
       parts.push(`${columns.unit} = ANY(CAST(:${p}units AS uuid[]))`);
     }

@@ -39,7 +39,11 @@ export function areasOverlap(a: GrantArea, b: GrantArea): boolean {
  * "Nobody grants more than they hold": the granter must hold `permission` over the whole target area
  * through one allow, and no deny of theirs may touch any part of it.
  */
-export function canDelegate(granter: ScopedGrant[], permission: PermissionCode, target: GrantArea): boolean {
+export function canDelegate(
+  granter: readonly ScopedGrant[],
+  permission: PermissionCode,
+  target: GrantArea,
+): boolean {
   const relevant = granter.filter((g) => g.permission === permission);
   const denied = relevant.some((g) => g.effect === 'deny' && g.scope !== 'self' && areasOverlap(g, target));
   if (denied) return false;

@@ -15,7 +15,8 @@ export class OrgMember {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status: 'active' | 'removed';
 
-  @Column({ type: 'timestamptz' })
+  /** Millisecond precision, like the cursors that page by it: the members list seeks on it by index. */
+  @Column({ type: 'timestamptz', precision: 3 })
   joinedAt: Date;
 
   @Column({ type: 'timestamptz', nullable: true })

@@ -32,6 +32,11 @@ export const configSchema = Joi.object({
     .description('PostgreSQL connection string; unset = start the embedded PostgreSQL'),
   DATABASE_POOL_SIZE: Joi.number().integer().min(1).max(200).default(10).description('Connection pool size'),
   DATABASE_SSL: Joi.boolean().default(false).description('Use TLS to reach PostgreSQL'),
+  DATABASE_PREPARED_STATEMENTS: Joi.boolean()
+    .default(true)
+    .description(
+      'Send the hottest reads as named prepared statements (false behind a pooler without prepared-statement support)',
+    ),
   MIGRATIONS_RUN_ON_START: Joi.boolean().default(true).description('Run pending migrations at boot'),
   EMBEDDED_PG_PORT: Joi.number().port().default(54329).description('Port of the embedded PostgreSQL'),
   EMBEDDED_PG_DATA_DIR: Joi.string()
@@ -46,6 +51,13 @@ export const configSchema = Joi.object({
     .allow('')
     .default('')
     .description('Comma-separated allowed CORS origins ("*" = any)'),
+  ACCESS_CACHE_SIZE: Joi.number()
+    .integer()
+    .min(0)
+    .default(10_000)
+    .description(
+      "Members' grants kept per process, checked against the organization's access version on every request; 0 = read them every time",
+    ),
   RATE_LIMIT_PER_MINUTE: Joi.number()
     .integer()
     .min(0)
@@ -277,11 +289,13 @@ export type Environment = {
   DATABASE_URL?: string;
   DATABASE_POOL_SIZE: number;
   DATABASE_SSL: boolean;
+  DATABASE_PREPARED_STATEMENTS: boolean;
   MIGRATIONS_RUN_ON_START: boolean;
   EMBEDDED_PG_PORT: number;
   EMBEDDED_PG_DATA_DIR: string;
   LOG_LEVEL: string;
   CORS_ORIGINS: string;
+  ACCESS_CACHE_SIZE: number;
   RATE_LIMIT_PER_MINUTE: number;
   BODY_LIMIT_BYTES: number;
   SHUTDOWN_TIMEOUT_MS: number;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../errors';
 import { hasControlCharacter } from './validation';
 import { Optional } from '../../common/validation';
@@ -63,6 +63,11 @@ export interface SortKey {
   column: string;
   /** How a cursor value is read back: timestamps travel as ISO strings. */
   kind: 'timestamp' | 'text' | 'number';
+  /**
+   * A `timestamp` column stored at millisecond precision (`timestamptz(3)`), the precision of cursors:
+   * it is compared and ordered as is, so an index on (…, column, id) serves both the order and the seek.
+   */
+  milliseconds?: boolean;
 }
 
 export interface SortSpec {
@@ -136,22 +141,19 @@ export async function paginate<E extends ObjectLiteral, T, R = E>(
   const { key, direction } = options.sort;
   const cmp = direction === 'ASC' ? '>' : '<';
   // Cursors carry JavaScript dates (milliseconds) while timestamptz keeps microseconds: compare and
-  // order on the millisecond value, or rows sharing a boundary millisecond would be skipped.
-  const column = key.kind === 'timestamp' ? `date_trunc('milliseconds', ${key.column})` : key.column;
+  // order on the millisecond value, or rows sharing a boundary millisecond would be skipped. Columns
+  // stored at millisecond precision need no truncation (and keep their index usable).
+  const column =
+    key.kind === 'timestamp' && !key.milliseconds ? `date_trunc('milliseconds', ${key.column})` : key.column;
   if (options.query.cursor) {
     const cursor = decodeCursor(options.query.cursor);
     const cast = key.kind === 'timestamp' ? '::timestamptz' : key.kind === 'number' ? '::numeric' : '';
-    qb.andWhere(
-      new Brackets((w) => {
-        w.where(`${column} ${cmp} :__cursorValue${cast}`, { __cursorValue: cursor.v }).orWhere(
-          new Brackets((tie) =>
-            tie
-              .where(`${column} = :__cursorValue${cast}`)
-              .andWhere(`${options.idColumn} ${cmp} :__cursorId`, { __cursorId: cursor.id }),
-          ),
-        );
-      }),
-    );
+    // A row comparison, (sort, id) after (value, id): the same rows as "sort after value, or equal with
+    // a greater id", and a btree index on (…, sort, id) can seek to it instead of filtering up to it.
+    qb.andWhere(`(${column}, ${options.idColumn}) ${cmp} (:__cursorValue${cast}, :__cursorId)`, {
+      __cursorValue: cursor.v,
+      __cursorId: cursor.id,
+    });
   }
   qb.orderBy(column, direction)
     .addOrderBy(options.idColumn, direction)

@@ -43,6 +43,8 @@ const REPLAYED_HEADERS = ['ETag', 'Location', 'Content-Location'];
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
+  /** `@Idempotent()` per handler, read by reflection once rather than on every request. */
+  private readonly idempotent = new WeakMap<object, boolean>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -51,7 +53,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    if (!this.reflector.get<boolean | undefined>(IDEMPOTENT, context.getHandler())) return next.handle();
+    if (!this.isIdempotent(context.getHandler())) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<IdempotentRequest>();
     const header = request.headers['idempotency-key'];
@@ -73,6 +75,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
         claim.kind === 'replay' ? of(replay(reply, claim.response)) : this.run(next, reply, claim.claimId),
       ),
     );
+  }
+
+  private isIdempotent(handler: object): boolean {
+    let marked = this.idempotent.get(handler);
+    if (marked === undefined) {
+      marked = this.reflector.get<boolean | undefined>(IDEMPOTENT, handler as () => void) === true;
+      this.idempotent.set(handler, marked);
+    }
+    return marked;
   }
 
   private run(next: CallHandler, reply: FastifyReply, claimId: string): Observable<unknown> {
@@ -105,7 +116,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     } catch (error) {
       // The operation succeeded; its answer must not turn into an error. The key stays in progress
       // (retries get 409) until the claim's lease ends.
-      this.logger.error({ err: error, claimId }, 'Could not store the response of an idempotent request');
+      this.logger.error(
+        { err: error, claimId, requestId: reply.request.id },
+        'Could not store the response of an idempotent request',
+      );
     }
   }
 

@@ -1,36 +1,24 @@
-import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { REDACTED_PATHS } from './redaction';
+import { AppLogger } from './app-logger';
+import { createRootLogger, ROOT_LOGGER } from './root-logger';
 
 /**
- * Structured JSON logs through pino. Every line of a request carries its `reqId`, which is the
- * `X-Request-Id` echoed to the client, so a support ticket leads straight to the log lines.
+ * Structured JSON logs through one pino logger. The access log (`registerRequestLog`, installed by
+ * `configureApp`) writes one line per request with its `reqId`, which is the `X-Request-Id` echoed to
+ * the client; lines written about a request elsewhere (errors, the operation log, idempotency) carry
+ * it as `requestId`, so a support ticket leads straight to them.
  */
+@Global()
 @Module({
-  imports: [
-    LoggerModule.forRootAsync({
+  providers: [
+    {
+      provide: ROOT_LOGGER,
       inject: [AppConfig],
-      useFactory: ({ env }: AppConfig) => ({
-        pinoHttp: {
-          level: env.LOG_LEVEL,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          genReqId: (req) => (req as { id?: string }).id ?? 'unknown',
-          customLogLevel: (_req, res, err) =>
-            err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health/') },
-          serializers: {
-            req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url,
-              remoteAddress: req.remoteAddress,
-            }),
-          },
-        },
-        renameContext: 'module',
-      }),
-    }),
+      useFactory: ({ env }: AppConfig) => createRootLogger(env.LOG_LEVEL),
+    },
+    AppLogger,
   ],
+  exports: [ROOT_LOGGER, AppLogger],
 })
 export class LoggingModule {}
