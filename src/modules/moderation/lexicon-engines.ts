@@ -130,7 +130,7 @@ export class LexiconEngines implements OnApplicationBootstrap {
   private async build(orgId: string | null, version: string): Promise<ModerationEngine> {
     // Raw rows rather than entities: hydrating 50,000 entities costs more than building the automaton.
     const rows: WordRow[] = await this.dataSource.manager.query(
-      `SELECT id, term, category, severity, action, allow_phrases, hint
+      `SELECT id, term, category, severity, action, allow_phrases, hint, pinyin, pinyin_action
        FROM sensitive_words WHERE lexicon_id = $1`,
       [lexiconIdOf(orgId)],
     );
@@ -150,6 +150,8 @@ interface WordRow {
   action: Action;
   allow_phrases: string[];
   hint: string | null;
+  pinyin: boolean | null;
+  pinyin_action: Action | null;
 }
 
 function toEntry(row: WordRow): LexiconEntry {
@@ -162,5 +164,7 @@ function toEntry(row: WordRow): LexiconEntry {
   };
   if (row.allow_phrases.length > 0) entry.allowPhrases = row.allow_phrases;
   if (row.hint !== null) entry.hint = row.hint;
+  if (row.pinyin !== null) entry.pinyin = row.pinyin;
+  if (row.pinyin_action !== null) entry.pinyinAction = row.pinyin_action;
   return entry;
 }

@@ -14,7 +14,7 @@ import {
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { QueryBoolean, Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
-import type { Action, Severity } from './engine';
+import { type Action, pinyinByDefault, type Severity } from './engine';
 import { SensitiveWord } from './sensitive-word.entity';
 
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high'];
@@ -78,6 +78,25 @@ export class CreateSensitiveWordDto {
   @Length(1, 500)
   @HasNoControlCharacters()
   hint?: string | null;
+
+  /**
+   * Whether the term also matches by sound: its pinyin written out (zuijia, zui jia, 加weixin) and its
+   * homophones (醉佳 for 最佳). Omitted or null: the category's default (on for `contact_diversion`,
+   * `fraud` and `gambling` and their sub-categories, off otherwise).
+   */
+  @ApiPropertyOptional({ type: Boolean, nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  pinyin?: boolean | null;
+
+  /**
+   * The action of a match by sound. Omitted or null: `review` (`flag` for a term whose action is
+   * `flag`): a homophone is a guess, so it blocks only when this says so.
+   */
+  @ApiPropertyOptional({ enum: ACTIONS, nullable: true })
+  @IsOptional()
+  @IsIn(ACTIONS)
+  pinyinAction?: Action | null;
 }
 
 export class UpdateSensitiveWordDto {
@@ -123,6 +142,18 @@ export class UpdateSensitiveWordDto {
   @Length(1, 500)
   @HasNoControlCharacters()
   hint?: string | null;
+
+  /** `null` returns to the category's default. */
+  @ApiPropertyOptional({ type: Boolean, nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  pinyin?: boolean | null;
+
+  /** `null` returns to the default (`review`, or `flag` for a flag term). */
+  @ApiPropertyOptional({ enum: ACTIONS, nullable: true })
+  @IsOptional()
+  @IsIn(ACTIONS)
+  pinyinAction?: Action | null;
 }
 
 export class ListSensitiveWordsQueryDto extends PageQueryDto {
@@ -216,6 +247,25 @@ export class SensitiveWordDto {
   @ApiProperty({ type: String, nullable: true })
   hint: string | null;
 
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'Whether the term also matches by sound (pinyin, homophones); null: the category default',
+  })
+  pinyin: boolean | null;
+
+  @ApiProperty({
+    description: 'Whether it matches by sound, with the category default applied',
+  })
+  pinyinEffective: boolean;
+
+  @ApiProperty({
+    enum: ACTIONS,
+    nullable: true,
+    description: 'Action of a match by sound; null: review (flag for a flag term)',
+  })
+  pinyinAction: Action | null;
+
   @ApiProperty({ format: 'uuid', type: String, nullable: true })
   createdBy: string | null;
 
@@ -239,6 +289,9 @@ export const toSensitiveWordDto = (word: SensitiveWord): SensitiveWordDto => ({
   action: word.action,
   allowPhrases: word.allowPhrases,
   hint: word.hint,
+  pinyin: word.pinyin,
+  pinyinEffective: word.pinyin ?? pinyinByDefault(word.category),
+  pinyinAction: word.pinyinAction,
   createdBy: word.createdBy,
   updatedBy: word.updatedBy,
   createdAt: word.createdAt.toISOString(),

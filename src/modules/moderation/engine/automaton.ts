@@ -179,6 +179,44 @@ export class AhoCorasick {
     }
   }
 
+  /**
+   * One step of the scan loop, for callers that drive the automaton over something other than one
+   * sequence (the pinyin matcher walks several readings of a character at once): the state after
+   * reading `code` in `state`.
+   */
+  step(state: number, code: number): number {
+    const sym = code < 0x10000 ? this.bmpSymbols[code] : (this.astralSymbols.get(code) ?? 0);
+    if (sym === 0) return ROOT;
+    const { rootNext, firstChild, symbol, fail } = this;
+    for (;;) {
+      if (state === ROOT) return rootNext[sym];
+      let next = ROOT;
+      for (let child = firstChild[state], last = firstChild[state + 1]; child < last; child += 1) {
+        if (symbol[child] === sym) {
+          next = child;
+          break;
+        }
+      }
+      if (next !== ROOT) return next;
+      state = fail[state];
+    }
+  }
+
+  /** The first state on `state`'s output chain where a pattern ends, or -1. */
+  firstOutputOf(state: number): number {
+    return this.firstOutput[state];
+  }
+
+  /** The next state on an output chain, or -1. */
+  nextOutputOf(output: number): number {
+    return this.nextOutput[output];
+  }
+
+  /** The pattern ending at an output state. */
+  patternEndingAt(output: number): number {
+    return this.patternAt[output];
+  }
+
   /** The state reached from `state` on `sym`, or ROOT when there is no such edge. */
   private child(state: number, sym: number): number {
     if (state === ROOT) return this.rootNext[sym];

@@ -1,6 +1,7 @@
-import { isAsciiWordCode } from './char-fold';
+import { FoldTable, foldTable, isAsciiDigitCode, isAsciiWordCode, isChineseDigit } from './char-fold';
 import { Action, Severity } from './findings';
 import { NormalizedText, normalizeInto } from './normalizer';
+import { PinyinTable, termSyllables } from './pinyin-table';
 
 export interface LexiconEntry {
   id?: string;
@@ -17,6 +18,35 @@ export interface LexiconEntry {
    * boundaries, so this never affects a Chinese end of a term.
    */
   wholeWord?: boolean;
+  /**
+   * Whether the term also matches by sound: its pinyin written out (zuijia, zui jia, 加weixin) and its
+   * homophones (醉佳 for 最佳). Undefined: the category's default (`pinyinByDefault`).
+   */
+  pinyin?: boolean;
+  /**
+   * The action of a match by sound. Undefined: `review`, or `flag` for a term that only flags. A
+   * homophone is a guess, so it never blocks unless the term says so here.
+   */
+  pinyinAction?: Action;
+}
+
+/**
+ * Categories whose terms match by sound unless they say otherwise: people write contact, fraud and
+ * gambling terms in pinyin or homophones precisely to slip them past a filter. Advertising Law terms
+ * are on only where the term asks for it (short ones such as 第一 have common homophones: 低一点).
+ */
+export const PINYIN_CATEGORIES: readonly string[] = ['contact_diversion', 'fraud', 'gambling'];
+
+export function pinyinByDefault(category: string): boolean {
+  return PINYIN_CATEGORIES.some((root) => category === root || category.startsWith(`${root}.`));
+}
+
+export function pinyinEnabled(entry: LexiconEntry): boolean {
+  return entry.pinyin ?? pinyinByDefault(entry.category);
+}
+
+export function pinyinActionOf(entry: LexiconEntry): Action {
+  return entry.pinyinAction ?? (entry.action === 'flag' ? 'flag' : 'review');
 }
 
 /** One source of entries; later layers override earlier ones (platform, then the organization's). */
@@ -43,9 +73,33 @@ export interface TermRule {
   runs: Uint16Array | null;
   wordStart: boolean;
   wordEnd: boolean;
+  /**
+   * Positions of the term holding a digit (of any style), or null. A digit must repeat exactly as
+   * often as in the term (第11 is not 第1), and a digit at an end must not continue a number
+   * (全网第10 is not 全网第一).
+   */
+  digits: Uint8Array | null;
+  /** The term as written, per normalized character: its original code point, and 1 where it had a gap. */
+  written: Int32Array;
+  writtenGaps: Uint8Array;
   /** Allow phrases (their ids) that suppress this term; null when it has none. */
   allowIds: Int32Array | null;
   next: Rule | null;
+}
+
+/** What a pinyin pattern means: the terms that sound like it. */
+export interface PhoneticRule {
+  entry: LexiconEntry;
+  layer: string;
+  /** The term's folded characters, to tell a homophone (other characters) from the term itself. */
+  codes: Int32Array;
+  action: Action;
+  /**
+   * The term's allow phrases, folded: a match by sound is allowed where one of them stands in the
+   * text around it. An allow phrase may contain the term by sound only (增加威信 for 加微信).
+   */
+  allowPhrases: Int32Array[] | null;
+  next: PhoneticRule | null;
 }
 
 export interface AllowRule {
@@ -64,10 +118,16 @@ export interface CompiledLexicon {
   /** Normalized length of the longest allow phrase (0 without any). */
   longestAllow: number;
   skipped: SkippedEntry[];
+  /** Syllable sequences of the terms that match by sound, and what each means. */
+  phoneticPatterns: Int32Array[];
+  phoneticRules: PhoneticRule[];
 }
 
 interface Normalized {
   codes: Int32Array;
+  /** The original character each folded character came from (一 for the 1 of 第一). */
+  originals: string[];
+  gaps: Uint8Array;
   runs: Uint16Array | null;
   /** Identity of the folded sequence (what the automaton matches). */
   patternKey: string;
@@ -78,13 +138,20 @@ interface Normalized {
 /** Reused while compiling, so a term costs two small arrays instead of a whole buffer. */
 const termBuffer = new NormalizedText(64);
 
-function normalizeTerm(term: string): Normalized {
-  const { codes, runs } = normalizeInto(term, termBuffer).snapshot();
+function normalizeTerm(term: string, folds: FoldTable): Normalized {
+  const normalized = normalizeInto(term, termBuffer, folds);
+  const originals = Array.from({ length: normalized.length }, (_, k) =>
+    String.fromCodePoint(term.codePointAt(normalized.starts[k]) as number),
+  );
+  const gaps = normalized.gaps.slice(0, normalized.length);
+  const { codes, runs } = normalized.snapshot();
   // Joined numbers rather than String.fromCodePoint(...codes): no argument limit for absurdly long terms.
   const patternKey = codes.join(',');
   const repeated = runs.some((run) => run > 1);
   return {
     codes,
+    originals,
+    gaps,
     runs: repeated ? runs : null,
     patternKey,
     termKey: repeated ? `${patternKey}/${runs.join(',')}` : patternKey,
@@ -97,12 +164,39 @@ function normalizeTerm(term: string): Normalized {
  * the same normalized term replaces an earlier one, which is how an organization overrides (or
  * downgrades) a platform entry.
  */
-export function compileLexicon(layers: readonly LexiconLayer[]): CompiledLexicon {
+/**
+ * Whether `phrase` contains `term` when both are read aloud (first readings, digits as numerals):
+ * an allow phrase of a term that matches by sound may hold a homophone of it (增加威信 for 加微信).
+ */
+export function containsBySound(
+  pinyinData: PinyinTable,
+  phrase: string,
+  term: string,
+  folds: FoldTable = foldTable(),
+): boolean {
+  const read = (text: string): Int32Array | null => {
+    const normalized = normalizeTerm(text, folds);
+    return termSyllables(pinyinData, normalized.codes, normalized.originals);
+  };
+  const outer = read(phrase);
+  const inner = read(term);
+  if (!outer || !inner || inner.length === 0) return false;
+  for (let at = 0; at + inner.length <= outer.length; at += 1) {
+    if (inner.every((syllable, k) => outer[at + k] === syllable)) return true;
+  }
+  return false;
+}
+
+export function compileLexicon(
+  layers: readonly LexiconLayer[],
+  folds: FoldTable = foldTable(),
+  pinyinData: PinyinTable | null = null,
+): CompiledLexicon {
   const skipped: SkippedEntry[] = [];
   const terms = new Map<string, { entry: LexiconEntry; layer: string; normalized: Normalized }>();
   for (const { layer, entries } of layers) {
     for (const entry of entries) {
-      const normalized = normalizeTerm(entry.term);
+      const normalized = normalizeTerm(entry.term, folds);
       if (normalized.codes.length === 0) {
         skipped.push({ layer, entry, reason: 'empty_after_normalization' });
         continue;
@@ -130,7 +224,7 @@ export function compileLexicon(layers: readonly LexiconLayer[]): CompiledLexicon
   const allowIds = new Map<string, number>();
   let longestAllow = 0;
   const allowIdOf = (phrase: string): number | undefined => {
-    const normalized = normalizeTerm(phrase);
+    const normalized = normalizeTerm(phrase, folds);
     if (normalized.codes.length === 0) return undefined;
     longestAllow = Math.max(longestAllow, normalized.codes.length);
     let id = allowIds.get(normalized.termKey);
@@ -142,19 +236,69 @@ export function compileLexicon(layers: readonly LexiconLayer[]): CompiledLexicon
     return id;
   };
 
+  const phoneticPatterns: Int32Array[] = [];
+  const phoneticRules: PhoneticRule[] = [];
+  const phoneticIndex = new Map<string, number>();
+
   for (const { entry, layer, normalized } of terms.values()) {
     const wholeWord = entry.wholeWord ?? true;
     const ids = (entry.allowPhrases ?? []).map(allowIdOf).filter((id): id is number => id !== undefined);
+    const allow = ids.length > 0 ? Int32Array.from(new Set(ids)) : null;
+    const { codes, originals } = normalized;
+    const last = codes.length - 1;
+    // A Chinese numeral folds to a digit but is no Latin word: 全网第一 is not a word of letters.
+    const latinAt = (k: number): boolean =>
+      isAsciiWordCode(codes[k]) && !isChineseDigit(originals[k].codePointAt(0) as number);
+    const digits = codes.some(isAsciiDigitCode)
+      ? Uint8Array.from(codes, (code) => (isAsciiDigitCode(code) ? 1 : 0))
+      : null;
     attach(normalized, {
       kind: 'term',
       entry,
       layer,
       runs: normalized.runs,
-      wordStart: wholeWord && isAsciiWordCode(normalized.codes[0]),
-      wordEnd: wholeWord && isAsciiWordCode(normalized.codes[normalized.codes.length - 1]),
-      allowIds: ids.length > 0 ? Int32Array.from(new Set(ids)) : null,
+      wordStart: wholeWord && latinAt(0),
+      wordEnd: wholeWord && latinAt(last),
+      digits,
+      written: Int32Array.from(originals, (char) => char.codePointAt(0) as number),
+      writtenGaps: normalized.gaps,
+      allowIds: allow,
       next: null,
     });
+    // A term with a doubled character (谢谢) keeps to its written form: its sound would drop the count.
+    if (!pinyinData || !pinyinEnabled(entry) || normalized.runs) continue;
+    const syllables = termSyllables(pinyinData, codes, originals);
+    if (!syllables) continue;
+    const key = syllables.join(',');
+    const phrases = (entry.allowPhrases ?? [])
+      .map((phrase) => normalizeTerm(phrase, folds).codes)
+      .filter((phrase) => phrase.length > 0);
+    const rule: PhoneticRule = {
+      entry,
+      layer,
+      codes,
+      action: pinyinActionOf(entry),
+      allowPhrases: phrases.length > 0 ? phrases : null,
+      next: null,
+    };
+    const index = phoneticIndex.get(key);
+    if (index === undefined) {
+      phoneticIndex.set(key, phoneticPatterns.length);
+      phoneticPatterns.push(syllables);
+      phoneticRules.push(rule);
+    } else {
+      rule.next = phoneticRules[index];
+      phoneticRules[index] = rule;
+    }
   }
-  return { patterns, rules, termCount: terms.size, allowCount: allowIds.size, longestAllow, skipped };
+  return {
+    patterns,
+    rules,
+    termCount: terms.size,
+    allowCount: allowIds.size,
+    longestAllow,
+    skipped,
+    phoneticPatterns,
+    phoneticRules,
+  };
 }
