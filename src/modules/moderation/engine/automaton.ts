@@ -190,14 +190,16 @@ export class AhoCorasick {
     const { rootNext, firstChild, symbol, fail } = this;
     for (;;) {
       if (state === ROOT) return rootNext[sym];
-      let next = ROOT;
-      for (let child = firstChild[state], last = firstChild[state + 1]; child < last; child += 1) {
-        if (symbol[child] === sym) {
-          next = child;
-          break;
-        }
+      let low = firstChild[state];
+      let high = firstChild[state + 1];
+      // Children are sorted by symbol: a state of the pinyin automaton often has dozens of them.
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        const value = symbol[middle];
+        if (value === sym) return middle;
+        if (value < sym) low = middle + 1;
+        else high = middle;
       }
-      if (next !== ROOT) return next;
       state = fail[state];
     }
   }

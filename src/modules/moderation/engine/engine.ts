@@ -23,6 +23,7 @@ import {
   Rule,
   SkippedEntry,
   TermRule,
+  writtenForm,
 } from './lexicon';
 import { NormalizedText, normalizeInto } from './normalizer';
 import { detectPatterns } from './patterns';
@@ -250,9 +251,11 @@ export class ModerationEngine {
   ): void {
     candidates.sort((a, b) => a.start - b.start || b.end - a.end);
     const kept: PhoneticCandidate[] = [];
+    // The lexicon findings so far, by start, to look up what covers a candidate near its position.
+    const lexical = findings.slice().sort((a, b) => a.start - b.start);
     for (const candidate of candidates) {
       const { rule, start, end } = candidate;
-      if (kept.some((other) => other.rule === rule && other.start <= start && other.end >= end)) continue;
+      if (heldBy(kept, candidate)) continue;
       if (
         rule.allowPhrases &&
         rule.allowPhrases.some((phrase) => phraseCovers(normalized, phrase, start, end))
@@ -261,14 +264,7 @@ export class ModerationEngine {
       const from = normalized.starts[start];
       const to = normalized.ends[end];
       const category = rule.entry.category;
-      const covered = findings.some(
-        (other) =>
-          other.category === category &&
-          other.start <= from &&
-          other.end >= to &&
-          (other.end - other.start > to - from || other.term === rule.entry.term),
-      );
-      if (covered) continue;
+      if (coveredBy(lexical, category, rule.entry.term, from, to)) continue;
       kept.push(candidate);
       const finding: Finding = {
         ...lexiconFinding(
@@ -330,12 +326,14 @@ export class ModerationEngine {
       const char = text.codePointAt(normalized.starts[k]) as number;
       if (!rule) {
         bits |= foldFlags(char, this.folds);
-      } else if (char !== rule.written[at]) {
+      } else if (char !== writtenForm(rule, this.folds).codes[at]) {
         // The text's own folds explain the difference; without any, the term was the one folded.
-        const own = foldFlags(char, this.folds) || foldFlags(rule.written[at], this.folds);
+        const own =
+          foldFlags(char, this.folds) || foldFlags(writtenForm(rule, this.folds).codes[at], this.folds);
         bits |= own === 0 && isAsciiDigitCode(normalized.codes[k]) ? FOLD_DIGIT_STYLE : own;
       }
-      if (k > start && normalized.gaps[k] === 1 && (!rule || rule.writtenGaps[at] === 0)) separator = true;
+      if (k > start && normalized.gaps[k] === 1 && (!rule || writtenForm(rule, this.folds).gaps[at] === 0))
+        separator = true;
       if (normalized.runs[k] > (rule?.runs ? rule.runs[at] : 1)) repeat = true;
     }
     // Skipped characters between repetitions (最 最佳) sit inside one normalized character.
@@ -417,6 +415,46 @@ function digitsExact(
     normalized.gaps[end + 1] === 0 &&
     isAsciiDigitCode(codes[end + 1])
   );
+}
+
+/** How far back (in characters) a finding that covers another is looked for: a term's length at most. */
+const COVER_WINDOW = 128;
+
+/** Whether an earlier kept candidate of the same term holds this one (`kept` is sorted by start). */
+function heldBy(kept: readonly PhoneticCandidate[], candidate: PhoneticCandidate): boolean {
+  for (let k = kept.length - 1; k >= 0 && kept[k].start >= candidate.start - COVER_WINDOW; k -= 1) {
+    const other = kept[k];
+    if (other.rule === candidate.rule && other.start <= candidate.start && other.end >= candidate.end)
+      return true;
+  }
+  return false;
+}
+
+/** Whether a finding of `category` (sorted by start) spans [from, to), longer or of the same term. */
+function coveredBy(
+  sorted: readonly Finding[],
+  category: string,
+  term: string,
+  from: number,
+  to: number,
+): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle].start <= from) low = middle + 1;
+    else high = middle;
+  }
+  for (let k = low - 1; k >= 0 && sorted[k].start >= from - COVER_WINDOW; k -= 1) {
+    const other = sorted[k];
+    if (
+      other.category === category &&
+      other.end >= to &&
+      (other.end - other.start > to - from || other.term === term)
+    )
+      return true;
+  }
+  return false;
 }
 
 /** Whether `phrase` stands in the normalized text around the characters [start, end]. */

@@ -1,6 +1,6 @@
 import { FoldTable, foldTable, isAsciiDigitCode, isAsciiWordCode, isChineseDigit } from './char-fold';
 import { Action, Severity } from './findings';
-import { NormalizedText, normalizeInto } from './normalizer';
+import { normalize, NormalizedText, normalizeInto } from './normalizer';
 import { PinyinTable, termSyllables } from './pinyin-table';
 
 export interface LexiconEntry {
@@ -41,8 +41,14 @@ export function pinyinByDefault(category: string): boolean {
   return PINYIN_CATEGORIES.some((root) => category === root || category.startsWith(`${root}.`));
 }
 
-export function pinyinEnabled(entry: LexiconEntry): boolean {
-  return entry.pinyin ?? pinyinByDefault(entry.category);
+/**
+ * Below this many characters a term matches by sound only when it says so: two syllables collide with
+ * ordinary words all the time (赌资 and 肚子, 博彩 and 菠菜, 赌马 and the 都马 of 成都马拉松).
+ */
+export const PINYIN_DEFAULT_MIN_LENGTH = 3;
+
+export function pinyinEnabled(entry: LexiconEntry, length = PINYIN_DEFAULT_MIN_LENGTH): boolean {
+  return entry.pinyin ?? (pinyinByDefault(entry.category) && length >= PINYIN_DEFAULT_MIN_LENGTH);
 }
 
 export function pinyinActionOf(entry: LexiconEntry): Action {
@@ -79,9 +85,12 @@ export interface TermRule {
    * (全网第10 is not 全网第一).
    */
   digits: Uint8Array | null;
-  /** The term as written, per normalized character: its original code point, and 1 where it had a gap. */
-  written: Int32Array;
-  writtenGaps: Uint8Array;
+  /**
+   * The term as written, per normalized character (its original code point, and 1 where it had a
+   * gap), to explain a finding. Filled on the first finding (`writtenForm`): most terms never match,
+   * and 50,000 pairs of arrays would only cost build time.
+   */
+  written: { codes: Int32Array; gaps: Uint8Array } | null;
   /** Allow phrases (their ids) that suppress this term; null when it has none. */
   allowIds: Int32Array | null;
   next: Rule | null;
@@ -125,9 +134,9 @@ export interface CompiledLexicon {
 
 interface Normalized {
   codes: Int32Array;
-  /** The original character each folded character came from (一 for the 1 of 第一). */
-  originals: string[];
-  gaps: Uint8Array;
+  /** Where in the term each folded character came from (the 一 of 第一 for its 1). */
+  starts: Int32Array;
+  term: string;
   runs: Uint16Array | null;
   /** Identity of the folded sequence (what the automaton matches). */
   patternKey: string;
@@ -140,18 +149,15 @@ const termBuffer = new NormalizedText(64);
 
 function normalizeTerm(term: string, folds: FoldTable): Normalized {
   const normalized = normalizeInto(term, termBuffer, folds);
-  const originals = Array.from({ length: normalized.length }, (_, k) =>
-    String.fromCodePoint(term.codePointAt(normalized.starts[k]) as number),
-  );
-  const gaps = normalized.gaps.slice(0, normalized.length);
+  const starts = normalized.starts.slice(0, normalized.length);
   const { codes, runs } = normalized.snapshot();
   // Joined numbers rather than String.fromCodePoint(...codes): no argument limit for absurdly long terms.
   const patternKey = codes.join(',');
   const repeated = runs.some((run) => run > 1);
   return {
     codes,
-    originals,
-    gaps,
+    starts,
+    term,
     runs: repeated ? runs : null,
     patternKey,
     termKey: repeated ? `${patternKey}/${runs.join(',')}` : patternKey,
@@ -176,7 +182,7 @@ export function containsBySound(
 ): boolean {
   const read = (text: string): Int32Array | null => {
     const normalized = normalizeTerm(text, folds);
-    return termSyllables(pinyinData, normalized.codes, normalized.originals);
+    return termSyllables(pinyinData, normalized.codes, normalized.term, normalized.starts);
   };
   const outer = read(phrase);
   const inner = read(term);
@@ -185,6 +191,20 @@ export function containsBySound(
     if (inner.every((syllable, k) => outer[at + k] === syllable)) return true;
   }
   return false;
+}
+
+/** The term of a rule as written (see `TermRule.written`), computed once. */
+export function writtenForm(rule: TermRule, folds: FoldTable): { codes: Int32Array; gaps: Uint8Array } {
+  if (rule.written) return rule.written;
+  const normalized = normalize(rule.entry.term, folds);
+  rule.written = {
+    codes: Int32Array.from(
+      { length: normalized.length },
+      (_, k) => rule.entry.term.codePointAt(normalized.starts[k]) as number,
+    ),
+    gaps: normalized.gaps.slice(0, normalized.length),
+  };
+  return rule.written;
 }
 
 export function compileLexicon(
@@ -244,11 +264,11 @@ export function compileLexicon(
     const wholeWord = entry.wholeWord ?? true;
     const ids = (entry.allowPhrases ?? []).map(allowIdOf).filter((id): id is number => id !== undefined);
     const allow = ids.length > 0 ? Int32Array.from(new Set(ids)) : null;
-    const { codes, originals } = normalized;
+    const { codes, starts, term } = normalized;
     const last = codes.length - 1;
     // A Chinese numeral folds to a digit but is no Latin word: 全网第一 is not a word of letters.
     const latinAt = (k: number): boolean =>
-      isAsciiWordCode(codes[k]) && !isChineseDigit(originals[k].codePointAt(0) as number);
+      isAsciiWordCode(codes[k]) && !isChineseDigit(term.codePointAt(starts[k]) as number);
     const digits = codes.some(isAsciiDigitCode)
       ? Uint8Array.from(codes, (code) => (isAsciiDigitCode(code) ? 1 : 0))
       : null;
@@ -260,14 +280,13 @@ export function compileLexicon(
       wordStart: wholeWord && latinAt(0),
       wordEnd: wholeWord && latinAt(last),
       digits,
-      written: Int32Array.from(originals, (char) => char.codePointAt(0) as number),
-      writtenGaps: normalized.gaps,
+      written: null,
       allowIds: allow,
       next: null,
     });
     // A term with a doubled character (谢谢) keeps to its written form: its sound would drop the count.
-    if (!pinyinData || !pinyinEnabled(entry) || normalized.runs) continue;
-    const syllables = termSyllables(pinyinData, codes, originals);
+    if (!pinyinData || !pinyinEnabled(entry, codes.length) || normalized.runs) continue;
+    const syllables = termSyllables(pinyinData, codes, term, starts);
     if (!syllables) continue;
     const key = syllables.join(',');
     const phrases = (entry.allowPhrases ?? [])

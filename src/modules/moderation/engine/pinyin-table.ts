@@ -118,14 +118,15 @@ export function hasReading(pinyinData: PinyinTable, code: number): boolean {
 /**
  * The syllables of a term, one per normalized character, or null when a character has no reading (a
  * Latin letter, a rare character): such a term has no pinyin form. `codes` are the term's folded
- * characters, `originals` the original character each came from. A polyphonic character is read as
+ * characters, `starts` where in `term` each came from. A polyphonic character is read as
  * pinyin-pro reads the whole term (行 in 银行 is hang), otherwise by its first reading; a digit by the
  * numeral it was written with (幺 → yao).
  */
 export function termSyllables(
   pinyinData: PinyinTable,
   codes: Int32Array,
-  originals: readonly string[],
+  term: string,
+  starts: Int32Array,
 ): Int32Array | null {
   const { readingStart, readings, syllables } = pinyinData;
   const result = new Int32Array(codes.length);
@@ -133,7 +134,8 @@ export function termSyllables(
   for (let k = 0; k < codes.length; k += 1) {
     const code = codes[k];
     if (!hasReading(pinyinData, code)) return null;
-    const numeral = NUMERAL_READING[originals[k]];
+    const numeral =
+      code < 0x80 ? NUMERAL_READING[String.fromCodePoint(term.codePointAt(starts[k]) as number)] : undefined;
     result[k] = numeral ? syllables.indexOf(numeral) : readings[readingStart[code]];
     if (readingStart[code + 1] - readingStart[code] > 1 && code > 0x7f && !numeral) polyphonicChar = true;
   }
