@@ -50,16 +50,15 @@ export class LexiconEngines implements OnApplicationBootstrap {
   }
 
   /**
-   * Seeds the platform lexicon if needed and builds its engine before the first request would. Not
-   * fatal: when migrations run as a separate release step they may still be pending, and the first
-   * scan tries again.
+   * Seeds the platform lexicon if needed and starts building its engine, so it is usually ready before
+   * the first request. Not awaited: with the pinyin and fold tables a build takes a second or so, which
+   * boot need not wait for (a scan arriving earlier waits for the same build). Not fatal: when
+   * migrations run as a separate release step they may still be pending, and the first scan tries again.
    */
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.current(null);
-    } catch (error) {
+  onApplicationBootstrap(): void {
+    this.current(null).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'Could not prepare the platform lexicon yet; the first scan retries');
-    }
+    });
   }
 
   async current(orgId: string | null): Promise<ActiveLexicons> {
@@ -124,8 +123,8 @@ export class LexiconEngines implements OnApplicationBootstrap {
   }
 
   /**
-   * Loads a lexicon and builds its automaton. Building is synchronous (about 0.1–0.2 s for 50,000
-   * terms), and the cache makes sure it happens once per version, however many requests wait for it.
+   * Loads a lexicon and builds its automaton. Building is synchronous (about 1–2 s for 50,000 terms
+   * with their pinyin, see docs/moderation.md), and the cache makes sure it happens once per version, however many requests wait for it.
    */
   private async build(orgId: string | null, version: string): Promise<ModerationEngine> {
     // Raw rows rather than entities: hydrating 50,000 entities costs more than building the automaton.
