@@ -50,14 +50,15 @@ export class LexiconEngines implements OnApplicationBootstrap {
   }
 
   /**
-   * Seeds the platform lexicon if needed and starts building its engine, so it is usually ready before
-   * the first request. Not awaited: with the pinyin and fold tables a build takes a second or so, which
-   * boot need not wait for (a scan arriving earlier waits for the same build). Not fatal: when
-   * migrations run as a separate release step they may still be pending, and the first scan tries again.
+   * Seeds the platform lexicon if needed (and recomputes term keys after a change of folds). The
+   * engine itself is built by the first scan: with the fold and pinyin tables a first build takes a
+   * second or more of synchronous work, which would stall boot and every request of a process that
+   * never scans. Not fatal: when migrations run as a separate release step they may still be pending,
+   * and the first scan tries again.
    */
   onApplicationBootstrap(): void {
-    this.current(null).catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'Could not prepare the platform lexicon yet; the first scan retries');
+    this.seeder.ensureSeeded().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'Could not seed the platform lexicon yet; the first scan retries');
     });
   }
 
