@@ -1,6 +1,6 @@
 import { LexiconEntry } from '../src/modules/moderation/engine/lexicon';
 import { SEED_LEXICON } from '../src/modules/moderation/engine/seed-lexicon';
-import { TRADITIONAL_SIMPLIFIED_PAIRS } from '../src/modules/moderation/engine/traditional-simplified';
+import { traditionalToSimplifiedMap } from '../src/modules/moderation/engine/traditional-simplified';
 
 /**
  * Synthetic but Chinese-shaped data for bench:moderation, deterministic for a given seed: a large
@@ -19,7 +19,10 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Frequent characters first (roughly by frequency), then the simplified side of the conversion table. */
+/**
+ * Frequent characters first (roughly by frequency), then the simplified side of OpenCC's character
+ * table (common characters of the CJK block only, as rare ones hardly occur in posts).
+ */
 const FREQUENT =
   '的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心' +
   '多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外' +
@@ -34,7 +37,9 @@ const FREQUENT =
 
 export function characterPool(): string[] {
   const pool = new Set(Array.from(FREQUENT));
-  for (let i = 1; i < TRADITIONAL_SIMPLIFIED_PAIRS.length; i += 2) pool.add(TRADITIONAL_SIMPLIFIED_PAIRS[i]);
+  for (const simplified of traditionalToSimplifiedMap().values()) {
+    if (simplified >= 0x4e00 && simplified <= 0x9fff) pool.add(String.fromCharCode(simplified));
+  }
   return [...pool];
 }
 

@@ -615,7 +615,8 @@ CREATE TABLE public.sensitive_word_lexicons (
     org_id uuid,
     version bigint DEFAULT 1 NOT NULL,
     seed_version character varying(32),
-    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    key_version character varying(32)
 );
 
 CREATE TABLE public.sensitive_word_seeds (
@@ -640,7 +641,10 @@ CREATE TABLE public.sensitive_words (
     created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
     updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    pinyin boolean,
+    pinyin_action character varying(8),
     CONSTRAINT sensitive_words_action_check CHECK (((action)::text = ANY ((ARRAY['block'::character varying, 'review'::character varying, 'flag'::character varying])::text[]))),
+    CONSTRAINT sensitive_words_pinyin_action_check CHECK (((pinyin_action)::text = ANY ((ARRAY['block'::character varying, 'review'::character varying, 'flag'::character varying])::text[]))),
     CONSTRAINT sensitive_words_severity_check CHECK (((severity)::text = ANY ((ARRAY['low'::character varying, 'medium'::character varying, 'high'::character varying])::text[]))),
     CONSTRAINT sensitive_words_term_check CHECK ((length(btrim((term)::text)) > 0)),
     CONSTRAINT sensitive_words_term_key_check CHECK ((length(term_key) > 0))

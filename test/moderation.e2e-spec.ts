@@ -23,6 +23,7 @@ interface Finding {
   matchedText: string;
   hint?: string;
   source: 'lexicon' | 'pattern';
+  via: string[];
   lexicon?: 'platform' | 'organization';
 }
 
@@ -203,6 +204,71 @@ describe('moderation', () => {
         );
       }
       await t.http().post(api('/moderation/check')).send({ text: 'x' }).expect(401);
+    });
+  });
+
+  describe('second-round folds (issue 12)', () => {
+    /** The finding of `term` on the first occurrence of `span`, with offsets computed from the text. */
+    const expectFinding = (result: CheckResult, text: string, span: string, term: string, via: string[]) => {
+      const start = text.indexOf(span);
+      expect(result.findings).toContainEqual(
+        expect.objectContaining({ term, start, end: start + span.length, matchedText: span, via }),
+      );
+    };
+
+    it('reads digit styles and Chinese numerals: 全网第1, 销量第１, 全网第①, 全网第壹', async () => {
+      for (const [text, span, term] of [
+        ['全网第1的好物', '全网第1', '全网第一'],
+        ['销量第１的好物', '销量第１', '销量第一'],
+        ['全网第①的好物', '全网第①', '全网第一'],
+        ['全网第壹的好物', '全网第壹', '全网第一'],
+      ]) {
+        expectFinding(await check(text), text, span, term, ['digit_style']);
+      }
+    });
+
+    it('reads Latin look-alikes: NО.1 with a Cyrillic О', async () => {
+      const text = '本店 NО.1 品牌';
+      expectFinding(await check(text), text, 'NО.1', 'NO.1', ['confusable']);
+    });
+
+    it('reads pinyin and homophones, for review only', async () => {
+      for (const [text, span, term, via] of [
+        ['这是zuijia的选择', 'zuijia', '最佳', ['pinyin']],
+        ['这是zui jia的选择', 'zui jia', '最佳', ['separator', 'pinyin']],
+        ['这是醉佳的选择', '醉佳', '最佳', ['homophone']],
+        ['有需要的加weixin', '加weixin', '加微信', ['pinyin']],
+      ] as const) {
+        const result = await check(text);
+        expectFinding(result, text, span, term, [...via]);
+        expect(result.verdict).toBe('review');
+      }
+    });
+
+    it('sends a mobile number written in Chinese numerals to the detector', async () => {
+      const text = '电话一三八零零一三八零零零';
+      expectFinding(await check(text), text, '一三八零零一三八零零零', 'mobile_phone', ['digit_style']);
+    });
+
+    it('lets the common innocent phrases through', async () => {
+      const result = await check('第一次来，第一天到，统一流程，最佳赏味期三天，菠菜炒鸡蛋，肚子疼');
+      expect(result).toMatchObject({ verdict: 'pass', findings: [] });
+    });
+
+    it('stores a term-level pinyin flag and uses it for the organization', async () => {
+      const created = await addOrgWord({
+        term: '秘制配方',
+        category: 'brand.secret',
+        severity: 'low',
+        action: 'flag',
+        pinyin: true,
+      }).expect(201);
+      expect(created.body).toMatchObject({ pinyin: true, pinyinEffective: true, pinyinAction: null });
+      const text = '我们的mizhi peifang';
+      const result = await check(text, { orgId: brand.id });
+      expectFinding(result, text, 'mizhi peifang', '秘制配方', ['separator', 'pinyin']);
+      expect(findingsOf(result, '秘制配方')[0].action).toBe('flag');
+      await t.http().delete(`${orgWords()}/${created.body.id}`).set(brandOwner.auth).expect(204);
     });
   });
 

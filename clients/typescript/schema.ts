@@ -2079,6 +2079,24 @@ export interface components {
       start: number;
       /** @description The lexicon term as written in its entry, or the detector (`mobile_phone`, …) */
       term: string;
+      /**
+       * @description The folds the match went through, so a reviewer sees why it matched (empty: the term as written). `pinyin` and `homophone` matches are `review` unless the term says otherwise.
+       * @example [
+       *       "digit_style",
+       *       "homophone"
+       *     ]
+       */
+      via: (
+        | 'case'
+        | 'letter_style'
+        | 'digit_style'
+        | 'confusable'
+        | 'traditional'
+        | 'separator'
+        | 'repeat'
+        | 'pinyin'
+        | 'homophone'
+      )[];
     };
     CheckResultDto: {
       /** @description Sorted by start offset */
@@ -2353,13 +2371,25 @@ export interface components {
        * @description `block` rejects content, `review` sends it to a person, `flag` only marks it.
        * @enum {string}
        */
-      action: 'block' | 'review' | 'flag';
+      action: 'block' | 'review' | 'flag' | null;
       /** @description Longer phrases that contain the term innocently (最佳赏味期 for 最佳). Each must contain the term. */
       allowPhrases?: string[];
       /** @description A lower-case code such as `fraud`, `gambling` or `advertising.absolute_term`. */
       category: string;
       /** @description Shown with a finding: why the term matters and when it is allowed anyway. */
       hint?: string | null;
+      /**
+       * @description Whether the term also matches by sound: its pinyin written out (zuijia, zui jia, 加weixin) and its
+       *     homophones (醉佳 for 最佳). Omitted or null: the category's default (on for `contact_diversion`,
+       *     `fraud` and `gambling` and their sub-categories, off otherwise).
+       */
+      pinyin?: boolean | null;
+      /**
+       * @description The action of a match by sound. Omitted or null: `review` (`flag` for a term whose action is
+       *     `flag`): a homophone is a guess, so it blocks only when this says so.
+       * @enum {string|null}
+       */
+      pinyinAction?: 'block' | 'review' | 'flag' | null;
       /** @enum {string} */
       severity: 'low' | 'medium' | 'high';
       /** @description The term as people write it; case, width, traditional characters and symbols between characters don't matter. */
@@ -3249,7 +3279,7 @@ export interface components {
     };
     SensitiveWordDto: {
       /** @enum {string} */
-      action: 'block' | 'review' | 'flag';
+      action: 'block' | 'review' | 'flag' | null;
       allowPhrases: string[];
       category: string;
       /** Format: date-time */
@@ -3266,6 +3296,15 @@ export interface components {
        * @description Null in the platform lexicon
        */
       orgId: string | null;
+      /** @description Whether the term also matches by sound (pinyin, homophones); null: the category default */
+      pinyin: boolean | null;
+      /**
+       * @description Action of a match by sound; null: review (flag for a flag term)
+       * @enum {string|null}
+       */
+      pinyinAction: 'block' | 'review' | 'flag' | null;
+      /** @description Whether it matches by sound, with the category default applied */
+      pinyinEffective: boolean;
       /** @enum {string} */
       severity: 'low' | 'medium' | 'high';
       term: string;
@@ -3488,12 +3527,19 @@ export interface components {
     };
     UpdateSensitiveWordDto: {
       /** @enum {string} */
-      action?: 'block' | 'review' | 'flag';
+      action?: 'block' | 'review' | 'flag' | null;
       /** @description Replaces the list; `[]` removes every allow phrase. */
       allowPhrases?: string[];
       category?: string;
       /** @description `null` removes the hint. */
       hint?: string | null;
+      /** @description `null` returns to the category's default. */
+      pinyin?: boolean | null;
+      /**
+       * @description `null` returns to the default (`review`, or `flag` for a flag term).
+       * @enum {string|null}
+       */
+      pinyinAction?: 'block' | 'review' | 'flag' | null;
       /** @enum {string} */
       severity?: 'low' | 'medium' | 'high';
       term?: string;

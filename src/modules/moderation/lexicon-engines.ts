@@ -50,16 +50,16 @@ export class LexiconEngines implements OnApplicationBootstrap {
   }
 
   /**
-   * Seeds the platform lexicon if needed and builds its engine before the first request would. Not
-   * fatal: when migrations run as a separate release step they may still be pending, and the first
-   * scan tries again.
+   * Seeds the platform lexicon if needed (and recomputes term keys after a change of folds). The
+   * engine itself is built by the first scan: with the fold and pinyin tables a first build takes a
+   * second or more of synchronous work, which would stall boot and every request of a process that
+   * never scans. Not fatal: when migrations run as a separate release step they may still be pending,
+   * and the first scan tries again.
    */
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.current(null);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Could not prepare the platform lexicon yet; the first scan retries');
-    }
+  onApplicationBootstrap(): void {
+    this.seeder.ensureSeeded().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'Could not seed the platform lexicon yet; the first scan retries');
+    });
   }
 
   async current(orgId: string | null): Promise<ActiveLexicons> {
@@ -124,13 +124,13 @@ export class LexiconEngines implements OnApplicationBootstrap {
   }
 
   /**
-   * Loads a lexicon and builds its automaton. Building is synchronous (about 0.1–0.2 s for 50,000
-   * terms), and the cache makes sure it happens once per version, however many requests wait for it.
+   * Loads a lexicon and builds its automaton. Building is synchronous (about 1–2 s for 50,000 terms
+   * with their pinyin, see docs/moderation.md), and the cache makes sure it happens once per version, however many requests wait for it.
    */
   private async build(orgId: string | null, version: string): Promise<ModerationEngine> {
     // Raw rows rather than entities: hydrating 50,000 entities costs more than building the automaton.
     const rows: WordRow[] = await this.dataSource.manager.query(
-      `SELECT id, term, category, severity, action, allow_phrases, hint
+      `SELECT id, term, category, severity, action, allow_phrases, hint, pinyin, pinyin_action
        FROM sensitive_words WHERE lexicon_id = $1`,
       [lexiconIdOf(orgId)],
     );
@@ -150,6 +150,8 @@ interface WordRow {
   action: Action;
   allow_phrases: string[];
   hint: string | null;
+  pinyin: boolean | null;
+  pinyin_action: Action | null;
 }
 
 function toEntry(row: WordRow): LexiconEntry {
@@ -162,5 +164,7 @@ function toEntry(row: WordRow): LexiconEntry {
   };
   if (row.allow_phrases.length > 0) entry.allowPhrases = row.allow_phrases;
   if (row.hint !== null) entry.hint = row.hint;
+  if (row.pinyin !== null) entry.pinyin = row.pinyin;
+  if (row.pinyin_action !== null) entry.pinyinAction = row.pinyin_action;
   return entry;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, IsUUID, MaxLength } from 'class-validator';
+import { FoldName, FOLDS } from './engine';
 import { FieldFinding } from './moderation.service';
 import { Optional } from '../../common/validation';
 
@@ -52,6 +53,16 @@ export class CheckFindingDto {
   @ApiProperty({ enum: ['lexicon', 'pattern'], description: 'A lexicon term, or a personal-data detector' })
   source: 'lexicon' | 'pattern';
 
+  @ApiProperty({
+    enum: FOLDS,
+    isArray: true,
+    description:
+      'The folds the match went through, so a reviewer sees why it matched (empty: the term as written). ' +
+      '`pinyin` and `homophone` matches are `review` unless the term says otherwise.',
+    example: ['digit_style', 'homophone'],
+  })
+  via: FoldName[];
+
   @ApiPropertyOptional({
     enum: ['platform', 'organization'],
     description: 'For lexicon findings: whose lexicon holds the term',
@@ -85,6 +96,7 @@ export function toCheckFindingDto(finding: FieldFinding): CheckFindingDto {
     end: finding.end,
     matchedText: finding.matchedText,
     source: finding.source,
+    via: finding.via,
   };
   if (finding.hint !== undefined) dto.hint = finding.hint;
   if (finding.layer === 'platform' || finding.layer === 'organization') dto.lexicon = finding.layer;

@@ -10,6 +10,7 @@ const finding = (term: string, start: number, extra: Partial<Finding> = {}): Fin
   end: start + term.length,
   matchedText: term,
   source: 'lexicon',
+  via: [],
   ...extra,
 });
 

@@ -38,15 +38,22 @@ function sameTermAndSpan(a: Finding, b: Finding): boolean {
   );
 }
 
-/** An organization that tightens absolute terms has every one of them blocked, whatever lexicon said so. */
+/**
+ * An organization that tightens absolute terms has every one of them blocked, whatever lexicon said
+ * so. Matches by sound (pinyin, homophones) stay as their term says: a homophone is a guess, and only
+ * the term itself may make such a guess block.
+ */
 export function applyAbsoluteTermsPolicy(findings: Finding[], action: 'review' | 'block'): Finding[] {
   if (action === 'review') return findings;
   return findings.map((finding) =>
-    isAbsoluteTerm(finding.category) && finding.action !== 'block'
+    isAbsoluteTerm(finding.category) && finding.action !== 'block' && !bySound(finding)
       ? { ...finding, action: 'block' }
       : finding,
   );
 }
+
+const bySound = (finding: Finding): boolean =>
+  finding.via.includes('pinyin') || finding.via.includes('homophone');
 
 const isAbsoluteTerm = (category: string): boolean =>
   category === ABSOLUTE_TERM_CATEGORY || category.startsWith(`${ABSOLUTE_TERM_CATEGORY}.`);

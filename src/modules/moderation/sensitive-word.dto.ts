@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, Length, Matches } fro
 import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { QueryBoolean, Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
-import type { Action, Severity } from './engine';
+import { type Action, pinyinByDefault, type Severity } from './engine';
 import { SensitiveWord } from './sensitive-word.entity';
 import { Nullable, Optional } from '../../common/validation';
 
@@ -66,6 +66,25 @@ export class CreateSensitiveWordDto {
   @Length(1, 500)
   @HasNoControlCharacters()
   hint?: string | null;
+
+  /**
+   * Whether the term also matches by sound: its pinyin written out (zuijia, zui jia, 加weixin) and its
+   * homophones (醉佳 for 最佳). Omitted or null: the category's default (on for `contact_diversion`,
+   * `fraud` and `gambling` and their sub-categories, off otherwise).
+   */
+  @ApiPropertyOptional({ type: Boolean, nullable: true })
+  @Nullable()
+  @IsBoolean()
+  pinyin?: boolean | null;
+
+  /**
+   * The action of a match by sound. Omitted or null: `review` (`flag` for a term whose action is
+   * `flag`): a homophone is a guess, so it blocks only when this says so.
+   */
+  @ApiPropertyOptional({ enum: ACTIONS, nullable: true })
+  @Nullable()
+  @IsIn(ACTIONS)
+  pinyinAction?: Action | null;
 }
 
 export class UpdateSensitiveWordDto {
@@ -111,6 +130,18 @@ export class UpdateSensitiveWordDto {
   @Length(1, 500)
   @HasNoControlCharacters()
   hint?: string | null;
+
+  /** `null` returns to the category's default. */
+  @ApiPropertyOptional({ type: Boolean, nullable: true })
+  @Nullable()
+  @IsBoolean()
+  pinyin?: boolean | null;
+
+  /** `null` returns to the default (`review`, or `flag` for a flag term). */
+  @ApiPropertyOptional({ enum: ACTIONS, nullable: true })
+  @Nullable()
+  @IsIn(ACTIONS)
+  pinyinAction?: Action | null;
 }
 
 export class ListSensitiveWordsQueryDto extends PageQueryDto {
@@ -204,6 +235,25 @@ export class SensitiveWordDto {
   @ApiProperty({ type: String, nullable: true })
   hint: string | null;
 
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'Whether the term also matches by sound (pinyin, homophones); null: the category default',
+  })
+  pinyin: boolean | null;
+
+  @ApiProperty({
+    description: 'Whether it matches by sound, with the category default applied',
+  })
+  pinyinEffective: boolean;
+
+  @ApiProperty({
+    enum: ACTIONS,
+    nullable: true,
+    description: 'Action of a match by sound; null: review (flag for a flag term)',
+  })
+  pinyinAction: Action | null;
+
   @ApiProperty({ format: 'uuid', type: String, nullable: true })
   createdBy: string | null;
 
@@ -227,6 +277,9 @@ export const toSensitiveWordDto = (word: SensitiveWord): SensitiveWordDto => ({
   action: word.action,
   allowPhrases: word.allowPhrases,
   hint: word.hint,
+  pinyin: word.pinyin,
+  pinyinEffective: word.pinyin ?? pinyinByDefault(word.category),
+  pinyinAction: word.pinyinAction,
   createdBy: word.createdBy,
   updatedBy: word.updatedBy,
   createdAt: word.createdAt.toISOString(),

@@ -46,6 +46,14 @@ export class SensitiveWord {
   @Column({ type: 'varchar', length: 500, nullable: true })
   hint: string | null;
 
+  /** Whether the term also matches by sound (pinyin, homophones); null: its category's default. */
+  @Column({ type: 'boolean', nullable: true })
+  pinyin: boolean | null;
+
+  /** The action of a match by sound; null: review (flag for a term that flags). */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  pinyinAction: Action | null;
+
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
 

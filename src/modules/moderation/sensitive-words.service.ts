@@ -101,6 +101,8 @@ export class SensitiveWordsService {
         action: dto.action ?? before.action,
         allowPhrases: dto.allowPhrases ?? before.allowPhrases,
         hint: dto.hint === undefined ? before.hint : dto.hint,
+        pinyin: dto.pinyin === undefined ? before.pinyin : dto.pinyin,
+        pinyinAction: dto.pinyinAction === undefined ? before.pinyinAction : dto.pinyinAction,
       });
       if (sameValues(before, values)) return before;
       if (values.termKey !== before.termKey)

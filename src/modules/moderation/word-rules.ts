@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '../../platform/errors';
-import { Action, normalize, normalizedString, Severity } from './engine';
+import { Action, containsBySound, normalize, normalizedString, pinyinTable, Severity } from './engine';
 import type { WordValues } from './sensitive-word-writes';
 
 /**
@@ -13,6 +13,13 @@ import type { WordValues } from './sensitive-word-writes';
  * the braces cannot be confused with it). Two terms with the same key are the same term to the engine,
  * so a lexicon may hold only one of them: 最佳, 最 佳 and ＊最佳＊ all have the key `最佳`.
  */
+/**
+ * Names the normalizer that computes term keys. Bump it whenever the folds change, so the stored keys
+ * are recomputed at boot (`PlatformLexiconSeeder`). keys-2: Chinese numerals and digit styles, Latin
+ * look-alikes, OpenCC's traditional characters.
+ */
+export const TERM_KEY_VERSION = 'keys-2';
+
 export function termKeyOf(term: string): string {
   const normalized = normalize(term);
   let key = '';
@@ -40,11 +47,12 @@ export function wordProblem(term: string, allowPhrases: readonly string[]): Word
     };
   }
   for (const [index, phrase] of allowPhrases.entries()) {
-    if (!normalizedString(phrase).includes(core)) {
+    // A phrase may also hold the term by sound (增加威信 for 加微信): it allows matches by sound there.
+    if (!normalizedString(phrase).includes(core) && !containsBySound(pinyinTable(), phrase, term)) {
       return {
         reason: 'allow_phrase_mismatch',
         field: `allowPhrases.${index}`,
-        message: `"${phrase}" does not contain the term, so it could never allow it`,
+        message: `"${phrase}" does not contain the term (nor its sound), so it could never allow it`,
       };
     }
   }
@@ -72,6 +80,8 @@ export interface WordInput {
   action: Action;
   allowPhrases?: readonly string[];
   hint?: string | null;
+  pinyin?: boolean | null;
+  pinyinAction?: Action | null;
 }
 
 /** What is stored for a word: its term key computed, allow phrases without repeats. */
@@ -84,5 +94,7 @@ export function toWordValues(input: WordInput): WordValues {
     action: input.action,
     allowPhrases: [...new Set(input.allowPhrases ?? [])],
     hint: input.hint ?? null,
+    pinyin: input.pinyin ?? null,
+    pinyinAction: input.pinyinAction ?? null,
   };
 }

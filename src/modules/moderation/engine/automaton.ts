@@ -179,6 +179,46 @@ export class AhoCorasick {
     }
   }
 
+  /**
+   * One step of the scan loop, for callers that drive the automaton over something other than one
+   * sequence (the pinyin matcher walks several readings of a character at once): the state after
+   * reading `code` in `state`.
+   */
+  step(state: number, code: number): number {
+    const sym = code < 0x10000 ? this.bmpSymbols[code] : (this.astralSymbols.get(code) ?? 0);
+    if (sym === 0) return ROOT;
+    const { rootNext, firstChild, symbol, fail } = this;
+    for (;;) {
+      if (state === ROOT) return rootNext[sym];
+      let low = firstChild[state];
+      let high = firstChild[state + 1];
+      // Children are sorted by symbol: a state of the pinyin automaton often has dozens of them.
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        const value = symbol[middle];
+        if (value === sym) return middle;
+        if (value < sym) low = middle + 1;
+        else high = middle;
+      }
+      state = fail[state];
+    }
+  }
+
+  /** The first state on `state`'s output chain where a pattern ends, or -1. */
+  firstOutputOf(state: number): number {
+    return this.firstOutput[state];
+  }
+
+  /** The next state on an output chain, or -1. */
+  nextOutputOf(output: number): number {
+    return this.nextOutput[output];
+  }
+
+  /** The pattern ending at an output state. */
+  patternEndingAt(output: number): number {
+    return this.patternAt[output];
+  }
+
   /** The state reached from `state` on `sym`, or ROOT when there is no such edge. */
   private child(state: number, sym: number): number {
     if (state === ROOT) return this.rootNext[sym];

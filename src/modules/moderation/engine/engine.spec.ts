@@ -193,6 +193,7 @@ describe('ModerationEngine', () => {
         end: 2,
         matchedText: '最佳',
         source: 'lexicon',
+        via: [],
         entryId: 'e-1',
         layer: 'default',
         hint: 'Advertising Law art. 9',
@@ -253,6 +254,7 @@ describe('summarize', () => {
     start: 0,
     end: 1,
     matchedText: 't',
+    via: [],
     source: 'lexicon',
   });
 

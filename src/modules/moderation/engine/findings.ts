@@ -1,6 +1,27 @@
 /** What the engine reports, and how a list of findings becomes one decision. */
 
 export type Severity = 'low' | 'medium' | 'high';
+
+/**
+ * The folds a match went through, so a reviewer sees why it matched: `case` (FuCk), `letter_style`
+ * (full-width, enclosed, mathematical or accented letters), `digit_style` (１, ①, ⑴, ⒈, 一, 壹 for 1),
+ * `confusable` (a Cyrillic or Greek letter that looks Latin), `traditional` (國 for 国), `separator`
+ * (symbols, spaces, emoji or invisible characters between the characters), `repeat` (最最最佳),
+ * `pinyin` (the term written in pinyin letters, whole or in part) and `homophone` (other characters
+ * with the same tone-less pinyin).
+ */
+export const FOLDS = [
+  'case',
+  'letter_style',
+  'digit_style',
+  'confusable',
+  'traditional',
+  'separator',
+  'repeat',
+  'pinyin',
+  'homophone',
+] as const;
+export type FoldName = (typeof FOLDS)[number];
 export type Action = 'block' | 'review' | 'flag';
 
 export interface Finding {
@@ -15,6 +36,8 @@ export interface Finding {
   /** `text.slice(start, end)`, including any junk the writer put between the characters. */
   matchedText: string;
   source: 'lexicon' | 'pattern';
+  /** The folds the match went through, in the order of FOLDS; empty for the term exactly as written. */
+  via: FoldName[];
   entryId?: string;
   /** The lexicon layer the entry came from (`platform`, `org`, …). */
   layer?: string;

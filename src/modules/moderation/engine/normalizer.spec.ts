@@ -25,9 +25,7 @@ describe('normalizer', () => {
   });
 
   it('maps traditional to simplified characters', () => {
-    expect(normalizedString('國家級 世界級 頂級 獨一無二 銷量第一 賭博 詐騙')).toBe(
-      '国家级世界级顶级独一无二销量第一赌博诈骗',
-    );
+    expect(normalizedString('國家級 世界級 頂級 獨無 賭博 詐騙')).toBe('国家级世界级顶级独无赌博诈骗');
   });
 
   it('drops punctuation, whitespace, emoji and invisible characters', () => {
@@ -91,15 +89,15 @@ describe('normalizer', () => {
 
   it('reuses and grows a buffer', () => {
     const buffer = new NormalizedText(2);
-    normalizeInto('一二三四五六', buffer);
-    expect(buffer.toString()).toBe('一二三四五六');
-    normalizeInto('七', buffer);
-    expect(buffer.toString()).toBe('七');
+    normalizeInto('甲乙丙丁戊己', buffer);
+    expect(buffer.toString()).toBe('甲乙丙丁戊己');
+    normalizeInto('庚', buffer);
+    expect(buffer.toString()).toBe('庚');
   });
 
   it('classifies single code points', () => {
-    expect(computeFold('A'.codePointAt(0) as number)).toBe('a'.codePointAt(0));
-    expect(computeFold('!'.codePointAt(0) as number)).toBe(SKIP);
-    expect(computeFold(0x1f600)).toBe(SKIP);
+    expect(computeFold('A'.codePointAt(0) as number).code).toBe('a'.codePointAt(0));
+    expect(computeFold('!'.codePointAt(0) as number).code).toBe(SKIP);
+    expect(computeFold(0x1f600).code).toBe(SKIP);
   });
 });

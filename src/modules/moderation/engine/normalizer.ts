@@ -1,8 +1,8 @@
-import { bmpFoldTable, foldAstral, SKIP } from './char-fold';
+import { foldAstral, FoldTable, foldTable, SKIP } from './char-fold';
 
 /**
  * Text as the matcher sees it: letters and digits only, folded (case, width, compatibility forms,
- * traditional → simplified), with runs of one character collapsed into one. Every normalized
+ * digit styles and Chinese numerals, Latin look-alikes, traditional → simplified), with runs of one character collapsed into one. Every normalized
  * character remembers where it came from, so a match can be reported against the original text.
  *
  * Parallel typed arrays rather than an array of objects: the engine normalizes into one reused
@@ -62,8 +62,12 @@ const MAX_RUN = 0xffff;
  * through this same function, which is what makes the collapsing of repeated characters safe: 谢谢
  * is stored as 谢 with a run of 2, and the engine checks the text's run counts on a match.
  */
-export function normalizeInto(text: string, out: NormalizedText): NormalizedText {
-  const table = bmpFoldTable();
+export function normalizeInto(
+  text: string,
+  out: NormalizedText,
+  folds: FoldTable = foldTable(),
+): NormalizedText {
+  const table = folds.bmp;
   const size = text.length;
   out.reserve(size);
   const { codes, starts, ends, runs, gaps } = out;
@@ -79,7 +83,7 @@ export function normalizeInto(text: string, out: NormalizedText): NormalizedText
       const low = unit <= 0xdbff && i + 1 < size ? text.charCodeAt(i + 1) : 0;
       if ((low & 0xfc00) === 0xdc00) {
         unit = ((unit - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
-        folded = foldAstral(unit);
+        folded = foldAstral(unit, folds);
         i += 1;
       } else {
         // A lone surrogate is garbage, never part of a word.
@@ -109,8 +113,8 @@ export function normalizeInto(text: string, out: NormalizedText): NormalizedText
 }
 
 /** Normalizes into a fresh buffer: for lexicon terms and tests, not for the scanning hot path. */
-export function normalize(text: string): NormalizedText {
-  return normalizeInto(text, new NormalizedText(text.length));
+export function normalize(text: string, folds: FoldTable = foldTable()): NormalizedText {
+  return normalizeInto(text, new NormalizedText(text.length), folds);
 }
 
 /** The normalized form of `text` as a string, e.g. `normalizedString('最 最佳！！') === '最佳'`. */

@@ -146,15 +146,15 @@ describe('private-data patterns', () => {
     });
   });
 
-  it('stays fast on adversarial input', () => {
-    const started = Date.now();
+  // A backtracking or quadratic scan of these inputs runs for minutes: the test's timeout is the guard.
+  // How fast the detectors are is measured by `npm run bench:moderation`, not asserted here.
+  it('stays linear on adversarial input', () => {
     expect(found(`微信${' '.repeat(100_000)}`)).toEqual([]);
     expect(found(`加${' '.repeat(100_000)}`)).toEqual([]);
     expect(found(`x${'a'.repeat(100_000)}@`)).toEqual([]);
     expect(found('1 '.repeat(100_000))).toEqual([]);
     expect(found('13 8 0 0 1 3 8 0 0 0 '.repeat(10_000)).length).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeLessThan(3000);
-  });
+  }, 20_000);
 
   it('reports a phone number given as a WeChat account as both', () => {
     expect(found('微信 13800138000')).toEqual([

@@ -58,9 +58,17 @@ export const PATTERN_RULES: Readonly<Record<PatternKind, PatternRule>> = {
   },
 };
 
-export function detectPatterns(text: string, now?: Date): Finding[] {
+export interface DetectOptions {
+  /**
+   * Read Chinese numerals and circled, parenthesised or full-stop digits as digits in runs of five or
+   * more (一三八零零一三八零零零, 138零零138000), so the number detectors see them (default true).
+   */
+  numerals?: boolean;
+}
+
+export function detectPatterns(text: string, now?: Date, options: DetectOptions = {}): Finding[] {
   if (text.length === 0) return [];
-  const light = lighten(text);
+  const light = lighten(text, options.numerals ?? true);
   const found: Found[] = [];
   detectNumbers(light.text, found, now);
   detectWithRegex(light.text, EMAIL, 'email', found);
@@ -79,6 +87,7 @@ export function detectPatterns(text: string, now?: Date): Finding[] {
       end: to,
       matchedText: text.slice(from, to),
       source: 'pattern',
+      via: [],
       hint: rule.hint,
     };
   });
@@ -134,11 +143,57 @@ const HAS_WIDE = /[\uFF0B\uFF0D\uFF0E\uFF10-\uFF19\uFF20-\uFF3A\uFF3F\uFF41-\uFF
 const WIDE = /[\uFF01-\uFF5E\u3000]/g;
 
 /**
+ * Digits written otherwise, each one UTF-16 unit (so offsets stay): Chinese numerals (lower-case,
+ * financial, 幺 and 两, 〇 and the ○ often written for it), circled (① ⓪ ❶ ➀ ➊ ⓵), parenthesised (⑴) and
+ * full-stop (⒈) digits. 十百千 are positional, not digits, and stay.
+ */
+const NUMERAL_DIGITS: Readonly<Record<string, string>> = (() => {
+  const table: Record<string, string> = {};
+  const add = (chars: string, digit: number) => {
+    for (const char of chars) table[char] = String(digit);
+  };
+  [
+    '〇零○⓪',
+    '一壹弌幺',
+    '二贰貳弍两兩',
+    '三叁叄弎',
+    '四肆',
+    '五伍',
+    '六陆陸',
+    '七柒',
+    '八捌',
+    '九玖',
+  ].forEach(add);
+  const ranges: [number, number][] = [
+    [0x2460, 1], // ①
+    [0x2474, 1], // ⑴
+    [0x2488, 1], // ⒈
+    [0x2776, 1], // ❶
+    [0x2780, 1], // ➀
+    [0x278a, 1], // ➊
+    [0x24f5, 1], // ⓵
+  ];
+  for (const [first, digit] of ranges) {
+    for (let k = 0; k < 9; k += 1) table[String.fromCharCode(first + k)] = String(digit + k);
+  }
+  return table;
+})();
+const NUMERAL_CLASS = Object.keys(NUMERAL_DIGITS).join('');
+const HAS_NUMERAL = new RegExp(`[${NUMERAL_CLASS}]`);
+/** A run of at least five digits of any style, with the separators the number detectors accept. */
+const NUMERAL_RUN = new RegExp(
+  `[${NUMERAL_CLASS}0-9](?:[ \\t.\\-\u00a0\u2013]{0,3}[${NUMERAL_CLASS}0-9]){4,}`,
+  'g',
+);
+const NUMERAL = new RegExp(`[${NUMERAL_CLASS}]`, 'g');
+const toDigit = (char: string): string => NUMERAL_DIGITS[char];
+
+/**
  * Invisible characters (format characters such as U+200B, combining marks, variation selectors) are
  * cut out, remembering where; full-width characters then map one to one. Ordinary Chinese punctuation
  * such as ，。！ does not need the replacement, so most posts go through untouched.
  */
-function lighten(text: string): LightText {
+function lighten(text: string, numerals: boolean): LightText {
   const at: number[] = [];
   const removed: number[] = [];
   const parts: string[] = [];
@@ -159,6 +214,9 @@ function lighten(text: string): LightText {
     light = parts.join('');
   }
   if (HAS_WIDE.test(light)) light = light.replace(WIDE, toAscii);
+  if (numerals && HAS_NUMERAL.test(light)) {
+    light = light.replace(NUMERAL_RUN, (run) => run.replace(NUMERAL, toDigit));
+  }
   return { text: light, at, removed };
 }
 

@@ -7,13 +7,17 @@ import { LexiconEntry } from './lexicon';
  * written once in simplified characters; the normalizer takes care of traditional, full-width,
  * spaced-out and repeated spellings.
  */
-export const SEED_LEXICON_VERSION = 'seed-1';
+export const SEED_LEXICON_VERSION = 'seed-2';
 
 const AD_LAW_HINT =
   'Advertising Law art. 9: absolute terms (最佳, 第一, 国家级 …) are forbidden in advertising; allowed only ' +
   'for e.g. best-before times (最佳赏味期), grades defined by a standard, or registered trademarks.';
 
-type Term = string | { term: string; allow: string[] };
+/**
+ * A term, with its allow phrases and whether it also matches by sound (`pinyin`; undefined: the
+ * category's default, see `pinyinByDefault`).
+ */
+type Term = string | { term: string; allow?: string[]; pinyin?: boolean };
 
 interface Group {
   key: string;
@@ -26,17 +30,37 @@ interface Group {
 
 const BEST_BEFORE = ['最佳赏味期', '最佳食用期', '最佳使用期', '最佳饮用期', '最佳观赏期', '最佳保存温度'];
 
+/*
+ * Advertising Law terms match by sound only where marked: the distinctive ones people write as zuijia
+ * or 醉佳 to slip them through. Short ones such as 第一 stay off, as their homophones are ordinary
+ * words (低一点, 地一).
+ */
 const ABSOLUTE_SUPERLATIVES: readonly Term[] = [
-  { term: '最佳', allow: BEST_BEFORE },
+  { term: '最佳', allow: BEST_BEFORE, pinyin: true },
   // "最好在…食用" is advice, not a claim.
-  { term: '最好', allow: ['最好在', '最好不要', '最好别'] },
-  '最低价',
-  '全网最低',
-  '史上最低',
-  '最先进',
-  '最高级',
-  '最高端',
-  '最便宜',
+  {
+    term: '最好',
+    allow: [
+      '最好在',
+      '最好不要',
+      '最好别',
+      '最好先',
+      '最好能',
+      '最好还是',
+      '最好提前',
+      '最好及时',
+      '最好起身',
+      '最好的朋友',
+    ],
+    pinyin: true,
+  },
+  { term: '最低价', pinyin: true },
+  { term: '全网最低', pinyin: true },
+  { term: '史上最低', pinyin: true },
+  { term: '最先进', pinyin: true },
+  { term: '最高级', pinyin: true },
+  { term: '最高端', pinyin: true },
+  { term: '最便宜', pinyin: true },
   // A rated maximum is a specification, not a boast.
   { term: '最大', allow: ['最大功率', '最大容量', '最大承重', '最大载重'] },
   '最优',
@@ -62,9 +86,42 @@ const ABSOLUTE_SUPERLATIVES: readonly Term[] = [
   '最奢侈',
 ];
 
+/** Ordinary uses of 第一: an order, not a ranking claim. */
+const FIRST_ORDINAL = [
+  '第一次',
+  '第一天',
+  '第一步',
+  '第一个',
+  '第一批',
+  '第一季度',
+  '第一时间',
+  '第一年',
+  '第一届',
+  '第一期',
+  '第一章',
+  '第一节',
+  '第一位',
+  '第一眼',
+  '第一件',
+  '第一阶段',
+  '第一部分',
+  '第一轮',
+  '第一名',
+  '第一条',
+  '第一种',
+  '第一周',
+  '第一页',
+  '第一层',
+  '第一口',
+];
+
 const FIRST_AND_ONLY: readonly Term[] = [
-  '全网第一',
-  '销量第一',
+  // 第一 alone as a claim ("品质第一"); its ordinal uses are allowed, and 第一名 in a race report too.
+  { term: '第一', allow: FIRST_ORDINAL },
+  // 一流 is "first-class"; inside 统一流程, 同一流域 or 进一步流通 it is two words that happen to meet.
+  { term: '一流', allow: ['一流程', '一流域', '一流水线', '一流通', '一流量', '一流向', '一流动'] },
+  { term: '全网第一', pinyin: true },
+  { term: '销量第一', pinyin: true },
   '排名第一',
   '第一品牌',
   '行业第一',
@@ -77,7 +134,8 @@ const FIRST_AND_ONLY: readonly Term[] = [
   'NO.1',
   'TOP1',
   '独一无二',
-  '唯一',
+  // 唯一 as a claim ("唯一正品"); as a plain word ("唯一的办法", "唯一标识") it is ordinary.
+  { term: '唯一', allow: ['唯一的', '唯一一', '唯一标识', '唯一性', '唯一途径', '唯一办法', '唯一选择'] },
   '唯一指定',
   '仅此一家',
   '绝无仅有',
@@ -94,6 +152,7 @@ const FIRST_AND_ONLY: readonly Term[] = [
 const LEVELS: readonly Term[] = [
   {
     term: '国家级',
+    pinyin: true,
     allow: [
       '国家级非物质文化遗产',
       '国家级非遗',
@@ -102,7 +161,7 @@ const LEVELS: readonly Term[] = [
       '国家级高新技术企业',
     ],
   },
-  '世界级',
+  { term: '世界级', pinyin: true },
   '国际级',
   '宇宙级',
   '殿堂级',
@@ -159,14 +218,22 @@ const FRAUD: readonly Term[] = [
   '百分百中奖',
 ];
 
+/*
+ * Fraud, gambling and contact terms match by sound by default. Where a two-character term sounds like
+ * an everyday word, that word is an allow phrase (allow phrases may hold a term by sound): 赌资 sounds
+ * like 肚子 (belly), 私彩 like 四菜 (four dishes), 赌场 like 独唱 (a solo), 私聊 like 饲料 (feed). Terms
+ * whose sound collides with too much (特码, 赌马) keep to their characters.
+ */
 const GAMBLING: readonly Term[] = [
-  '赌博',
+  // 独播 (streamed exclusively) is everyday entertainment news.
+  { term: '赌博', allow: ['独播'] },
   '网赌',
   '赌钱',
-  '博彩',
+  // 菠菜 (spinach) is also how gamblers write 博彩; in a recipe it is spinach, so it is let through.
+  { term: '博彩', allow: ['菠菜'] },
   '六合彩',
   '百家乐',
-  '赌场',
+  { term: '赌场', allow: ['独唱'] },
   '网上赌场',
   '线上赌场',
   '澳门赌场',
@@ -174,14 +241,15 @@ const GAMBLING: readonly Term[] = [
   '老虎机',
   '时时彩',
   '赌球',
-  '赌马',
-  '私彩',
-  '特码',
+  // 都马 in 成都马拉松 / 首都马拉松.
+  { term: '赌马', pinyin: false },
+  { term: '私彩', allow: ['四菜'] },
+  { term: '特码', pinyin: false },
   '买码',
   '押大小',
   '炸金花',
   '棋牌赌博',
-  '赌资',
+  { term: '赌资', allow: ['肚子'] },
   '上分下分',
   '下注平台',
   '轮盘赌',
@@ -230,21 +298,24 @@ const MILD_VULGARITY: readonly Term[] = [
 ];
 
 const CONTACT_DIVERSION: readonly Term[] = [
-  '加微信',
+  // 增加威信 (more prestige) sounds like …加微信.
+  { term: '加微信', allow: ['增加威信', '更加威信', '加威信度'] },
   '加我微信',
   '加V',
   '加我V',
   '加vx',
   '加wx',
-  '加薇',
+  // jia wei is also 家委 (家委会), 佳伟 and other names.
+  { term: '加薇', pinyin: false },
   '加扣扣',
   '加QQ',
   '加企鹅',
   // Not 威信: it is also an ordinary word (prestige).
   'v信',
-  '薇信',
+  // Sounds like 微信 and 威信, which are ordinary words; 加微信 is a term of its own.
+  { term: '薇信', allow: ['微信', '威信'] },
   'vx号',
-  '私聊',
+  { term: '私聊', allow: ['饲料'] },
   '私信我',
   '联系方式',
   '留联系方式',
@@ -312,7 +383,8 @@ const GROUPS: readonly Group[] = [
 
 function toEntries(group: Group): LexiconEntry[] {
   return group.terms.map((item) => {
-    const { term, allow } = typeof item === 'string' ? { term: item, allow: undefined } : item;
+    const { term, allow, pinyin } =
+      typeof item === 'string' ? { term: item, allow: undefined, pinyin: undefined } : item;
     const entry: LexiconEntry = {
       id: `seed:${group.key}:${term}`,
       term,
@@ -322,6 +394,7 @@ function toEntries(group: Group): LexiconEntry[] {
       hint: group.hint,
     };
     if (allow) entry.allowPhrases = allow;
+    if (pinyin !== undefined) entry.pinyin = pinyin;
     return entry;
   });
 }

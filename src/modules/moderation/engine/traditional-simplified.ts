@@ -1,99 +1,44 @@
-/**
- * Traditional → simplified Chinese, one character for one character, as consecutive pairs
- * (traditional first). Text and lexicon terms go through the same folding, so a term written in
- * simplified characters also catches 國家級 / 獨一無二 / 賭博 typed in traditional ones.
- *
- * The selection: every traditional character of Big5 level 1 (the 5,401 "常用字") whose simplified
- * form is a different single character, following the correspondences of the 简化字总表 /
- * 通用规范汉字表, checked against OpenCC's TSCharacters table (Apache-2.0). Left out on purpose:
- * characters that are also ordinary simplified characters with a meaning of their own, where folding
- * would merge unrelated words (乾 as in 乾坤, 苧), and one-to-many cases that need a word to decide.
- * Every pair's simplified side is itself never a traditional key, so one lookup is always enough.
- */
-export const TRADITIONAL_SIMPLIFIED_PAIRS: string = [
-  '丟丢並并亂乱亙亘亞亚佇伫佈布佔占併并來来侖仑侶侣侷局係系俠侠倀伥倆俩倉仓個个們们倖幸倫伦偉伟側侧偵侦',
-  '偽伪傑杰傖伧傘伞備备傢家傭佣傯偬傳传債债傷伤傾倾僅仅僑侨僕仆僥侥僱雇價价儀仪儂侬億亿儈侩儉俭儐傧儔俦',
-  '儕侪儘尽償偿優优儲储儷俪儸㑩儻傥儼俨兇凶兌兑兒儿兗兖內内兩两冊册冑胄冪幂凍冻凜凛凱凯別别刪删則则剋克',
-  '剎刹剛刚剝剥剴剀創创剷铲劃划劇剧劉刘劊刽劍剑劑剂勁劲動动務务勛勋勝胜勞劳勢势勳勋勵励勸劝勻匀匯汇匱匮',
-  '區区協协卹恤卻却厭厌厲厉參参叢丛吒咤吳吴吶呐呂吕員员唸念問问啞哑啟启喚唤喪丧喫吃喬乔單单喲哟嗆呛嗇啬',
-  '嗎吗嗚呜嗶哔嘆叹嘍喽嘔呕嘖啧嘗尝嘩哗嘮唠嘯啸嘰叽噓嘘噥哝噯嗳噴喷噸吨噹当嚀咛嚇吓嚐尝嚕噜嚥咽嚨咙嚮向',
-  '嚴严嚶嘤囀啭囁嗫囂嚣囈呓囉啰囌苏囑嘱囪囱國国圍围園园圓圆圖图團团執执堅坚堊垩堝埚堯尧報报場场塊块塋茔',
-  '塒埘塗涂塚冢塢坞塵尘塹堑墊垫墜坠墮堕墳坟墾垦壇坛壎埙壓压壘垒壙圹壞坏壟垄壢坜壩坝壯壮壺壶壽寿夠够夢梦',
-  '夥伙夾夹奐奂奧奥奩奁奪夺奮奋妝妆姍姗姦奸娛娱婁娄婦妇媧娲媼媪媽妈嫗妪嫵妩嫻娴嬈娆嬋婵嬌娇嬤嬷嬪嫔嬰婴',
-  '嬸婶孃娘孫孙學学孿孪宮宫寢寝實实寧宁審审寫写寬宽寵宠寶宝將将專专尋寻對对導导尷尴屆届屍尸屜屉屢屡層层',
-  '屨屦屬属岡冈峴岘島岛峽峡崑昆崗岗崙仑崢峥嵐岚嶄崭嶇岖嶔嵚嶸嵘嶺岭嶼屿嶽岳巒峦巔巅巖岩帥帅師师帳帐帶带',
-  '幀帧幃帏幗帼幟帜幣币幫帮幹干幾几庫库廁厕廂厢廄厩廈厦廚厨廝厮廟庙廠厂廢废廣广廬庐廳厅弒弑弔吊張张強强',
-  '彆别彈弹彌弥彎弯彙汇彥彦彫雕彿佛後后徑径從从徠徕復复徵征徹彻恆恒恥耻悅悦悵怅悶闷悽凄惡恶惱恼惻恻愛爱',
-  '愜惬愴怆愷恺愾忾慄栗態态慍愠慘惨慚惭慟恸慣惯慫怂慮虑慶庆慼戚慾欲憂忧憊惫憐怜憑凭憚惮憤愤憫悯憮怃憲宪',
-  '憶忆懇恳應应懍懔懣懑懲惩懶懒懷怀懸悬懺忏懼惧懾慑戀恋戰战戲戏戶户拋抛拚拼挾挟捨舍捫扪捱挨捲卷掃扫掄抡',
-  '掙挣掛挂採采揀拣揚扬換换揮挥損损搖摇搗捣搶抢摑掴摟搂摯挚摺折摻掺撈捞撐撑撓挠撥拨撫抚撲扑撳揿撻挞撾挝',
-  '撿捡擁拥擄掳擇择擊击擋挡擔担據据擠挤擬拟擰拧擱搁擲掷擴扩擷撷擺摆擻擞擾扰攆撵攏拢攔拦攙搀攜携攝摄攣挛',
-  '攤摊攪搅攬揽敗败敘叙敵敌數数斂敛斃毙斕斓斬斩斷断於于昇升時时晉晋晝昼暈晕暉晖暘旸暢畅暫暂曄晔曆历曇昙',
-  '曉晓曖暧曠旷曬晒書书會会朧胧朮术東东枴拐柵栅桿杆梔栀條条梟枭棄弃棗枣棟栋棧栈棲栖楊杨楓枫楨桢業业極极',
-  '榦干榮荣構构槍枪槓杠槨椁槳桨樁桩樂乐樅枞樑梁樓楼標标樞枢樣样樸朴樹树樺桦橈桡橋桥機机橢椭橫横檔档檜桧',
-  '檢检檣樯檮梼檯台檳槟檸柠檻槛櫃柜櫓橹櫚榈櫛栉櫝椟櫥橱櫬榇櫻樱欄栏權权欖榄欽钦歎叹歐欧歟欤歡欢歲岁歷历',
-  '歸归歿殁殘残殤殇殮殓殯殡殲歼殺杀殼壳毀毁毆殴氈毡氣气氫氢氬氩氳氲氾泛汎泛汙污決决沒没沖冲況况洩泄洶汹',
-  '浹浃涇泾涼凉淒凄淚泪淨净淪沦淵渊淺浅渙涣減减渦涡測测渾浑湊凑湧涌湯汤準准溝沟溫温溼湿滄沧滅灭滌涤滬沪',
-  '滯滞滲渗滷卤滾滚滿满漁渔漢汉漣涟漬渍漲涨漸渐漿浆潑泼潔洁潛潜潤润潯浔潰溃澀涩澆浇澗涧澠渑澤泽澦滪澱淀',
-  '濁浊濃浓濕湿濘泞濛蒙濟济濤涛濫滥濰潍濱滨濺溅濾滤瀆渎瀉泻瀋沈瀏浏瀕濒瀘泸瀝沥瀟潇瀨濑瀰弥瀲潋瀾澜灑洒',
-  '灘滩灣湾灤滦災灾為为烏乌無无煉炼煙烟煥焕煩烦煬炀熒荧熱热熾炽燈灯燉炖燒烧燙烫燜焖營营燦灿燬毁燭烛燴烩',
-  '燻熏燼烬燾焘爍烁爐炉爛烂爭争爺爷爾尔牆墙牘牍牴抵牽牵犖荦犛牦犢犊犧牺狀状狹狭狽狈猙狰猶犹獄狱獅狮獎奖',
-  '獨独獰狞獲获獵猎獷犷獸兽獺獭獻献玀猡現现琺珐琿珲瑣琐瑤瑶瑩莹瑪玛璣玑璦瑷環环璽玺璿璇瓊琼瓏珑瓔璎瓚瓒',
-  '甌瓯甕瓮產产畝亩畢毕畫画異异當当疇畴疊叠痙痉痠酸瘋疯瘍疡瘓痪瘡疮瘧疟瘺瘘療疗癆痨癒愈癘疠癟瘪癡痴癢痒',
-  '癥症癩癞癬癣癮瘾癱瘫癲癫發发皚皑皰疱皺皱盃杯盜盗盞盏盡尽監监盤盘盧卢盪荡眾众睏困睜睁睞睐瞞瞒瞼睑矇蒙',
-  '矓眬矚瞩矯矫硃朱硯砚碩硕確确碼码磚砖磧碛磯矶礎础礙碍礦矿礪砺礫砾礬矾祕秘祿禄禍祸禎祯禦御禪禅禮礼禱祷',
-  '禿秃秈籼稅税稈秆稜棱稟禀種种稱称穀谷穌稣積积穎颖穠秾穡穑穢秽穩稳穫获窩窝窪洼窮穷窯窑窺窥竄窜竅窍竇窦',
-  '竊窃競竞筆笔筍笋筧笕箇个箋笺箏筝節节範范築筑篠筿篤笃篩筛簍篓簑蓑簞箪簡简簣篑簫箫簽签簾帘籃篮籌筹籟籁',
-  '籠笼籤签籬篱籮箩籲吁粵粤糝糁糞粪糧粮糰团糾纠紀纪紂纣約约紅红紆纡紇纥紉纫紋纹納纳紐纽純纯紕纰紗纱紙纸',
-  '級级紛纷紜纭紡纺紮扎細细紱绂紲绁紳绅紹绍紼绋絀绌終终絃弦組组絆绊結结絕绝絛绦絞绞絡络絢绚給给絨绒絰绖',
-  '統统絲丝絳绛絹绢綁绑綏绥綑捆經经綜综綞缍綠绿綢绸綬绶維维綰绾綱纲網网綴缀綵彩綸纶綺绮綻绽綽绰綾绫綿绵',
-  '緇缁緊紧緒绪緘缄緙缂線线緝缉緞缎締缔緣缘編编緩缓緬缅緯纬緲缈練练緹缇緻致縈萦縉缙縊缢縐绉縑缣縛缚縝缜',
-  '縞缟縣县縫缝縮缩縱纵縲缧縴纤縵缦縷缕縹缥總总績绩繃绷繅缫繆缪繒缯織织繕缮繚缭繞绕繡绣繩绳繪绘繫系繭茧',
-  '繳缴繹绎繼继繽缤續续纏缠纓缨纔才纖纤纜缆缽钵罈坛罌罂罰罚罵骂罷罢羅罗羈羁羋芈羨羡義义羶膻習习翹翘聖圣',
-  '聞闻聯联聰聪聲声聳耸聶聂職职聽听聾聋肅肃脅胁脈脉脣唇脩修脫脱脹胀腎肾腦脑腫肿腳脚腸肠膚肤膠胶膩腻膽胆',
-  '膾脍膿脓臉脸臍脐臏膑臘腊臚胪臟脏臢臜臥卧臨临臺台與与興兴舉举舊旧艙舱艦舰艱艰艷艳芻刍茲兹荊荆莊庄莖茎',
-  '莢荚莧苋華华菴庵菸烟萇苌萊莱萬万萵莴葉叶葦苇葷荤蒐搜蒞莅蒼苍蓀荪蓆席蓋盖蓮莲蔔卜蔣蒋蔥葱蔭荫蕩荡蕪芜',
-  '蕭萧薊蓟薑姜薔蔷薦荐薩萨薹苔薺荠藍蓝藝艺藥药藪薮藹蔼藺蔺蘆芦蘇苏蘊蕴蘋苹蘚藓蘭兰蘿萝處处虛虚虜虏號号',
-  '虧亏蛻蜕蜆蚬蝕蚀蝦虾蝨虱蝸蜗螞蚂螢萤螻蝼蟈蝈蟬蝉蟯蛲蟲虫蟻蚁蠅蝇蠍蝎蠔蚝蠟蜡蠣蛎蠱蛊蠶蚕蠻蛮術术衛卫',
-  '衝冲袞衮裊袅補补裝装裡里製制複复褲裤褸褛褻亵襖袄襠裆襤褴襪袜襬摆襯衬襲袭見见規规覓觅視视覦觎親亲覬觊',
-  '覲觐覺觉覽览觀观觴觞觸触訂订訃讣計计訊讯訌讧討讨訐讦訓训訕讪訖讫託托記记訛讹訝讶訟讼訢䜣訣诀訥讷訪访',
-  '設设許许訴诉訶诃診诊註注証证詁诂詆诋詐诈詔诏評评詖诐詛诅詞词詠咏詢询詣诣試试詩诗詫诧詬诟詭诡詮诠詰诘',
-  '話话該该詳详詼诙誅诛誇夸誌志認认誑诳誕诞誘诱誚诮語语誠诚誡诫誣诬誤误誥诰誦诵誨诲說说誰谁課课誶谇誹诽',
-  '誼谊調调諂谄諄谆談谈諉诿請请諍诤諒谅論论諛谀諜谍諦谛諧谐諫谏諭谕諮咨諱讳諳谙諶谌諷讽諸诸諺谚諼谖諾诺',
-  '謀谋謁谒謂谓謄誊謊谎謎谜謐谧謗谤謙谦講讲謝谢謠谣謨谟謫谪謬谬謹谨譁哗證证譎谲譏讥識识譙谯譚谭譜谱譟噪',
-  '譫谵譯译議议譴谴護护譽誉讀读變变讒谗讓让讖谶讚赞讜谠谿溪豈岂豎竖豐丰豔艳豬猪貍狸貓猫貝贝貞贞負负財财',
-  '貢贡貧贫貨货販贩貪贪貫贯責责貯贮貲赀貳贰貴贵貶贬買买貸贷費费貼贴貽贻貿贸賀贺賁贲賂赂賃赁賄贿賅赅資资',
-  '賈贾賊贼賑赈賒赊賓宾賜赐賞赏賠赔賡赓賢贤賣卖賤贱賦赋質质賬账賭赌賴赖賺赚賻赙購购賽赛贅赘贈赠贊赞贍赡',
-  '贏赢贓赃贖赎贗赝贛赣趕赶趙赵趨趋跡迹踐践踴踊蹕跸蹟迹蹣蹒蹤踪蹺跷躂跶躉趸躊踌躋跻躍跃躑踯躓踬躡蹑躪躏',
-  '軀躯車车軋轧軌轨軍军軒轩軔轫軛轭軟软軸轴軻轲軼轶軾轼較较載载輊轾輒辄輓挽輔辅輕轻輛辆輜辎輝辉輞辋輟辍',
-  '輥辊輦辇輩辈輪轮輯辑輳辏輸输輻辐輾辗輿舆轂毂轄辖轅辕轉转轍辙轎轿轔辚轟轰轡辔辦办辭辞辮辫辯辩農农迴回',
-  '逕径這这連连週周進进遊游運运過过達达違违遙遥遜逊遞递遠远適适遲迟遷迁選选遺遗遼辽邁迈還还邇迩邊边邏逻',
-  '邐逦郵邮鄉乡鄒邹鄧邓鄭郑鄰邻鄴邺酈郦醃腌醜丑醞酝醣糖醫医醬酱醱酦釀酿釁衅釅酽釋释釐厘釗钊釘钉釙钋針针',
-  '釣钓釦扣釧钏釩钒釵钗鈉钠鈍钝鈐钤鈑钣鈔钞鈕钮鈞钧鈣钙鈴铃鈷钴鈸钹鈹铍鈽钸鈾铀鈿钿鉀钾鉅巨鉉铉鉋铇鉍铋',
-  '鉑铂鉗钳鉚铆鉛铅鉤钩鉸铰鉻铬銀银銅铜銑铣銓铨銖铢銘铭銜衔銨铵銬铐銳锐銷销銻锑銼锉鋁铝鋅锌鋇钡鋒锋鋤锄',
-  '鋪铺鋰锂鋸锯鋼钢錄录錐锥錕锟錘锤錙锱錚铮錠锭錡锜錢钱錦锦錨锚錫锡錮锢錯错錳锰錶表鍊炼鍋锅鍍镀鍔锷鍚钖',
-  '鍛锻鍥锲鍬锹鍰锾鍵键鍾钟鎂镁鎊镑鎔镕鎖锁鎘镉鎚锤鎢钨鎬镐鎮镇鎰镒鎳镍鏃镞鏈链鏍镙鏑镝鏗铿鏘锵鏜镗鏝镘',
-  '鏟铲鏡镜鏢镖鏤镂鏨錾鏽锈鐃铙鐘钟鐫镌鐮镰鐲镯鐳镭鐵铁鐸铎鐺铛鑄铸鑑鉴鑒鉴鑠铄鑣镳鑰钥鑲镶鑷镊鑼锣鑽钻',
-  '鑾銮鑿凿長长門门閂闩閃闪閉闭開开閎闳閏闰閑闲閒闲間间閔闵閘闸閡阂閣阁閤合閥阀閨闺閩闽閭闾閱阅閻阎闆板',
-  '闈闱闊阔闋阕闌阑闐阗闔阖闕阙闖闯關关闡阐闢辟陘陉陝陕陞升陣阵陰阴陳陈陸陆陽阳隊队階阶隕陨際际隨随險险',
-  '隱隐隴陇隸隶隻只雋隽雖虽雙双雛雏雜杂雞鸡離离難难雲云電电霑沾霧雾霽霁靂雳靄霭靈灵靜静靦腼靨靥鞏巩鞦秋',
-  '韁缰韃鞑韆千韉鞯韋韦韌韧韓韩韜韬韻韵響响頁页頂顶頃顷項项順顺須须頊顼頌颂預预頑顽頒颁頓顿頗颇領领頜颌',
-  '頡颉頤颐頭头頰颊頷颔頸颈頹颓頻频顆颗題题額额顎颚顏颜顓颛願愿顛颠類类顥颢顧顾顫颤顯显顰颦顱颅風风颯飒',
-  '颱台颳刮颶飓颺飏颼飕飄飘飛飞飢饥飩饨飪饪飭饬飯饭飲饮飴饴飼饲飽饱飾饰餃饺餅饼餉饷養养餌饵餒馁餓饿餘余',
-  '餚肴餛馄餞饯餡馅館馆餵喂餾馏餿馊饅馒饉馑饑饥饒饶饗飨饜餍饞馋馬马馭驭馮冯馱驮馳驰馴驯駁驳駐驻駑驽駒驹',
-  '駕驾駙驸駛驶駝驼駟驷駢骈駭骇駱骆駿骏騁骋騎骑騖骛騙骗騫骞騰腾騷骚騾骡驀蓦驃骠驅驱驍骁驕骄驗验驚惊驛驿',
-  '驟骤驢驴驥骥驪骊骯肮髏髅髒脏體体髖髋髮发鬆松鬍胡鬚须鬢鬓鬥斗鬧闹鬨哄鬱郁魎魉魘魇魚鱼魯鲁魷鱿鮑鲍鮪鲔',
-  '鮫鲛鮭鲑鮮鲜鯀鲧鯉鲤鯊鲨鯖鲭鯛鲷鯧鲳鯨鲸鯽鲫鰍鳅鰓鳃鰥鳏鰭鳍鰱鲢鰻鳗鰾鳔鱉鳖鱔鳝鱖鳜鱗鳞鱟鲎鱷鳄鱸鲈',
-  '鳥鸟鳩鸠鳳凤鳴鸣鳶鸢鴆鸩鴉鸦鴒鸰鴕鸵鴛鸳鴣鸪鴦鸯鴨鸭鴻鸿鴿鸽鵑鹃鵝鹅鵠鹄鵡鹉鵪鹌鵬鹏鵲鹊鶉鹑鶯莺鶴鹤',
-  '鷂鹞鷓鹧鷗鸥鷥鸶鷹鹰鷺鹭鸚鹦鸛鹳鸞鸾鹵卤鹹咸鹼碱鹽盐麗丽麥麦麩麸麴曲麵面麼么黃黄黌黉點点黨党黴霉黷黩',
-  '鼕冬鼴鼹齊齐齋斋齒齿齜龇齟龃齡龄齣出齦龈齧啮齪龊齬龉齲龋齷龌龍龙龐庞龔龚龜龟',
-].join('');
+import { Locale } from 'opencc-js/t2cn';
 
-/** The table as a map from a traditional code point to its simplified one. */
+/**
+ * Traditional → simplified Chinese, one character for one character, from OpenCC's own character
+ * dictionary (TSCharacters, shipped in opencc-js): for each traditional character, the simplified
+ * character OpenCC picks when no phrase decides (its first candidate). Text and lexicon terms go
+ * through the same folding, so a term written in simplified characters also catches 國家級 / 獨一無二 /
+ * 賭博 typed in traditional ones.
+ *
+ * Only single characters: OpenCC's phrase dictionaries (乾隆 stays 乾, 頭髮 → 头发) would need a
+ * per-text conversion, which cannot keep offsets into the original text cheaply. The regional variant
+ * dictionaries (TW/HK) are left out on purpose: they map characters that are ordinary simplified ones
+ * in the mainland (么 → 幺 would turn 什么 into 什幺).
+ */
+
+let cached: Map<number, number> | undefined;
+
+/** Code point → code point. Built on first use from the dictionary string (a few milliseconds). */
 export function traditionalToSimplifiedMap(): Map<number, number> {
+  if (cached) return cached;
   const map = new Map<number, number>();
-  for (let i = 0; i + 1 < TRADITIONAL_SIMPLIFIED_PAIRS.length; i += 2) {
-    map.set(TRADITIONAL_SIMPLIFIED_PAIRS.charCodeAt(i), TRADITIONAL_SIMPLIFIED_PAIRS.charCodeAt(i + 1));
+  for (const dictionary of Locale.to.cn.flat()) {
+    if (typeof dictionary !== 'string') continue;
+    for (const line of dictionary.split('|')) {
+      const [source, first] = line.split(' ');
+      if (!source || !first) continue;
+      const from = Array.from(source);
+      const to = Array.from(first);
+      // Phrase entries (more than one character on either side) need context; skip them.
+      if (from.length !== 1 || to.length !== 1 || from[0] === to[0]) continue;
+      const key = from[0].codePointAt(0) as number;
+      if (!map.has(key)) map.set(key, to[0].codePointAt(0) as number);
+    }
   }
+  // One lookup must be enough: follow chains (a simplified side that is itself a key) to their end.
+  for (const [key, value] of map) {
+    let target = value;
+    for (let hops = 0; map.has(target) && hops < 4; hops += 1) target = map.get(target) as number;
+    if (target === key) map.delete(key);
+    else map.set(key, target);
+  }
+  cached = map;
   return map;
 }
