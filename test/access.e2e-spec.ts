@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { apiClient, expectData, expectProblem } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { addMember, createOrg, createUnit, TestOrg } from './support/org-helpers';
 import { createTestApp, TestApp } from './support/test-app';
@@ -236,6 +237,57 @@ describe('access control', () => {
 
     await t.http().delete(`/api/v1/orgs/${org.id}/api-keys/${created.body.id}`).set(owner.auth).expect(204);
     await t.http().get(`/api/v1/orgs/${org.id}/members`).set(key).expect(401);
+  });
+
+  it('runs an API key’s life through the generated client: create, use, list, revoke, refused', async () => {
+    const asOwner = apiClient(t, { accessToken: owner.token });
+    const created = expectData(
+      await asOwner.POST('/api/v1/orgs/{orgId}/api-keys', {
+        params: { path: { orgId: org.id } },
+        body: { name: 'Partner CRM', grants: [{ roleId: org.roles.analyst, unitId: unitA1, scope: 'unit' }] },
+      }),
+      201,
+    );
+    expect(created).toMatchObject({
+      name: 'Partner CRM',
+      revokedAt: null,
+      lastUsedAt: null,
+      createdBy: owner.id,
+    });
+    expect(created.key.startsWith(created.prefix)).toBe(true);
+
+    const asKey = apiClient(t, { apiKey: created.key });
+    const members = expectData(
+      await asKey.GET('/api/v1/orgs/{orgId}/members', {
+        params: { path: { orgId: org.id }, query: { limit: 100 } },
+      }),
+      200,
+    );
+    expect(members.items.map((m) => m.userId)).toEqual([inA1.id]);
+
+    const listed = expectData(
+      await asOwner.GET('/api/v1/orgs/{orgId}/api-keys', {
+        params: { path: { orgId: org.id }, query: { limit: 100 } },
+      }),
+      200,
+    );
+    const mine = listed.items.find((k) => k.id === created.id);
+    expect(mine).toMatchObject({ name: 'Partner CRM', prefix: created.prefix, revokedAt: null });
+    expect(mine?.lastUsedAt).not.toBeNull();
+    expect(JSON.stringify(listed)).not.toContain(created.key);
+
+    const revoked = await asOwner.DELETE('/api/v1/orgs/{orgId}/api-keys/{keyId}', {
+      params: { path: { orgId: org.id, keyId: created.id } },
+    });
+    expect(revoked.response.status).toBe(204);
+    const [row] = await t.db.query('SELECT revoked_at FROM api_keys WHERE id = $1', [created.id]);
+    expect(row.revoked_at).not.toBeNull();
+
+    const refused = expectProblem(
+      await asKey.GET('/api/v1/orgs/{orgId}/members', { params: { path: { orgId: org.id } } }),
+      401,
+    );
+    expect(refused.code).toBe('unauthenticated');
   });
 
   it('refuses API key grants beyond the creator and bad input', async () => {

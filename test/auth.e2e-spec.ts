@@ -3,6 +3,7 @@ import { main as admin } from '../src/cli/admin';
 import { PLATFORM_ORG_ID } from '../src/modules/access/platform-org';
 import { MessageSender, OutgoingMessage } from '../src/modules/auth/message-sender';
 import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
+import { apiClient, expectData, expectProblem } from './support/api-client';
 import { makeUser } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -143,6 +144,73 @@ describe('auth', () => {
       await t.http().get('/api/v1/me/login-history').set(bearer(pair3.accessToken)).expect(401);
       const afterLogout = await post('/auth/refresh').send({ refreshToken: pair3.refreshToken }).expect(401);
       expect(afterLogout.body.code).toBe('token_invalid');
+    });
+
+    it('signs a person up, in, refreshed and out through the generated client', async () => {
+      const ip = nextIp();
+      const client = apiClient(t);
+      const headers = { 'X-Forwarded-For': ip, 'User-Agent': 'partner-app/2.0' };
+      const username = newUsername();
+      const phone = newPhone();
+
+      const sent = await client.POST('/api/v1/auth/verification-codes', {
+        headers,
+        body: { channel: 'sms', target: phone, purpose: 'register' },
+      });
+      expect(sent.response.status).toBe(202);
+      const code = String(sender.lastTo(phone, 'verification.code.sent')?.data.code);
+      const registered = expectData(
+        await client.POST('/api/v1/auth/register', {
+          headers,
+          body: {
+            username,
+            password: GOOD_PASSWORD,
+            email: `${username}@example.com`,
+            phone,
+            code,
+            agreements: AGREEMENTS,
+          },
+        }),
+        201,
+      );
+      expect(registered.username).toBe(username);
+
+      const pair = expectData(
+        await client.POST('/api/v1/auth/login', {
+          headers,
+          body: { login: username, password: GOOD_PASSWORD },
+        }),
+        200,
+      );
+      expect(pair).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+      const history = expectData(
+        await apiClient(t, { accessToken: pair.accessToken }).GET('/api/v1/me/login-history', {}),
+        200,
+      );
+      expect(history.items).toEqual([
+        expect.objectContaining({ result: 'success', reason: null, ip, userAgent: 'partner-app/2.0' }),
+      ]);
+
+      const next = expectData(
+        await client.POST('/api/v1/auth/refresh', { headers, body: { refreshToken: pair.refreshToken } }),
+        200,
+      );
+      expect(next.refreshToken).not.toBe(pair.refreshToken);
+      const signedIn = apiClient(t, { accessToken: next.accessToken });
+      const out = await signedIn.POST('/api/v1/auth/logout', {
+        headers,
+        body: { refreshToken: next.refreshToken },
+      });
+      expect(out.response.status).toBe(204);
+      const [session] = await t.db.query('SELECT revoked_at FROM auth_sessions WHERE user_id = $1', [
+        registered.id,
+      ]);
+      expect(session.revoked_at).not.toBeNull();
+      const refused = expectProblem(
+        await client.POST('/api/v1/auth/refresh', { headers, body: { refreshToken: next.refreshToken } }),
+        401,
+      );
+      expect(refused.code).toBe('token_invalid');
     });
 
     it('logs in by email (any case) and by phone with a country prefix', async () => {

@@ -10,6 +10,7 @@ import {
 import { sandboxPostId, SandboxConnector } from '../src/modules/content/publishing/sandbox/sandbox.connector';
 import { CredentialSealer, OAuthSecret } from '../src/modules/social-accounts/credentials/credential-secret';
 import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
+import { apiClient, expectData, expectProblem } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { FakeDouyin } from './support/fake-douyin';
 import { FixtureOrg, insertMember, insertOrg, insertUnit } from './support/org-fixtures';
@@ -637,6 +638,65 @@ describe('content publishing', () => {
       ).rejects.toMatchObject({ code: 'not_found' });
       // Without a job queue (jobs off in tests) asking for a pass is a harmless no-op.
       await expect(publisher.requestRun()).resolves.toBeUndefined();
+    });
+
+    it('reads the attempts and retries a failed publication through the generated client', async () => {
+      // Assigned to the author personally: a self-scoped operator retries only to an account of their own.
+      const accountId = await insertAccount(t, brand);
+      await insertAuthorization(t, brand, agency, [accountId], { scopes: ['publish'] });
+      await insertAssignment(t, agency, accountId, { unitId: agencyTeam, memberId: agencyAuthor.id });
+      const contentId = await insertApprovedContent(t, agency, { ownerId: agencyAuthor.id, accountId });
+      sandbox.failures.push(new PublishError('Rejected by the platform', false, 'test.rejected'));
+      expect(await job().runDue()).toMatchObject({ failed: 1 });
+      const client = apiClient(t, { accessToken: agencyAuthor.token });
+      const path = { orgId: agency.id, contentId };
+
+      const failed = expectData(
+        await client.GET('/api/v1/orgs/{orgId}/contents/{contentId}/publish-attempts', { params: { path } }),
+        200,
+      );
+      expect(failed).toMatchObject({
+        items: [
+          {
+            contentId,
+            attempt: 1,
+            connector: 'sandbox',
+            outcome: 'failed',
+            error: 'Rejected by the platform [test.rejected]',
+          },
+        ],
+        nextCursor: null,
+      });
+
+      t.clock.advance(MINUTE);
+      const retried = expectData(
+        await client.POST('/api/v1/orgs/{orgId}/contents/{contentId}/publish-retry', { params: { path } }),
+        200,
+      );
+      expect(retried).toMatchObject({ id: contentId, state: 'approved', lastPublishError: null });
+      const again = await client.POST('/api/v1/orgs/{orgId}/contents/{contentId}/publish-retry', {
+        params: { path },
+      });
+      expect(expectProblem(again, 409).code).toBe('invalid_state');
+
+      expect(await job().runDue()).toMatchObject({ published: 1 });
+      const after = expectData(
+        await client.GET('/api/v1/orgs/{orgId}/contents/{contentId}/publish-attempts', { params: { path } }),
+        200,
+      );
+      const [sent] = await sandboxRows(contentId);
+      expect(after.items.map((a) => a.outcome)).toEqual(['succeeded', 'failed']);
+      expect(after.items[0]).toMatchObject({
+        attempt: 1,
+        externalPostId: sent.external_post_id,
+        error: null,
+      });
+      const read = expectData(
+        await client.GET('/api/v1/orgs/{orgId}/contents/{contentId}', { params: { path } }),
+        200,
+      );
+      expect(read).toMatchObject({ state: 'published', publishedAt: expect.any(String) });
+      expect((await contentRow(t, contentId)).external_post_id).toBe(sent.external_post_id);
     });
 
     it('shows attempts only to those who may read the content: 404 elsewhere, 403 without content:read', async () => {

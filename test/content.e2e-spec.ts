@@ -1,5 +1,6 @@
 import { ContentPublishJob } from '../src/modules/content/publishing/content-publish.job';
 import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
+import { apiClient, expectData, expectProblem } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg, PLATFORM_ORG } from './support/org-fixtures';
 import { insertAccount, insertAssignment, insertAuthorization } from './support/social-fixtures';
@@ -985,6 +986,66 @@ describe('content', () => {
         [account],
       );
       problem(await create(), 409, 'social_account_unavailable');
+    });
+  });
+
+  describe('through the generated client', () => {
+    it('drafts, edits with If-Match, submits and is approved by the platform', async () => {
+      const asAuthor = apiClient(t, { accessToken: author.token });
+      const created = await asAuthor.POST('/api/v1/orgs/{orgId}/contents', {
+        params: { path: { orgId: brand.id } },
+        body: {
+          kind: 'post',
+          title: '客户端草稿',
+          body: CLEAN,
+          tags: ['护手霜'],
+          target: { kind: 'platform', channel: 'community' },
+        },
+      });
+      const content = expectData(created, 201);
+      expect(content).toMatchObject({ state: 'draft', revision: 1, ownerId: author.id, tags: ['护手霜'] });
+      const etag = String(created.response.headers.get('etag'));
+      const path = { orgId: brand.id, contentId: content.id };
+
+      const edited = await asAuthor.PATCH('/api/v1/orgs/{orgId}/contents/{contentId}', {
+        params: { path, header: { 'If-Match': etag } },
+        body: { title: '客户端草稿（改）' },
+      });
+      expect(expectData(edited, 200)).toMatchObject({ revision: 2, title: '客户端草稿（改）', body: CLEAN });
+      expect(edited.response.headers.get('etag')).not.toBe(etag);
+      const stale = await asAuthor.PATCH('/api/v1/orgs/{orgId}/contents/{contentId}', {
+        params: { path, header: { 'If-Match': etag } },
+        body: { title: 'stale' },
+      });
+      expect(expectProblem(stale, 412).code).toBe('precondition_failed');
+
+      const submitted = expectData(
+        await asAuthor.POST('/api/v1/orgs/{orgId}/contents/{contentId}/submit', { params: { path } }),
+        200,
+      );
+      expect(submitted).toMatchObject({
+        outcome: 'platform_review',
+        findings: [],
+        content: { state: 'in_review' },
+      });
+
+      const decided = await apiClient(t, { accessToken: platformReviewerA.token }).POST(
+        '/api/v1/platform/review-tasks/{taskId}/decision',
+        { params: { path: { taskId: await platformTaskOf(content.id) } }, body: { decision: 'approve' } },
+      );
+      expect(decided.response.status).toBe(200);
+      const read = expectData(
+        await asAuthor.GET('/api/v1/orgs/{orgId}/contents/{contentId}', { params: { path } }),
+        200,
+      );
+      expect(read).toMatchObject({ state: 'approved', revision: 2, title: '客户端草稿（改）' });
+      const history = expectData(
+        await asAuthor.GET('/api/v1/orgs/{orgId}/contents/{contentId}/history', { params: { path } }),
+        200,
+      );
+      expect(history.map((h) => h.toState)).toEqual(expect.arrayContaining(['in_review', 'approved']));
+      const [row] = await t.db.query(`SELECT state, revision FROM contents WHERE id = $1`, [content.id]);
+      expect(row).toEqual({ state: 'approved', revision: 2 });
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Response } from 'supertest';
 import { UsageRecordsService } from '../src/modules/social-accounts/usage-records/usage-records.service';
 import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
+import { apiClient, expectData } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureGrant, FixtureOrg, insertMember, insertOrg, insertUnit } from './support/org-fixtures';
 import { insertAccount, insertAssignment, insertAuthorization } from './support/social-fixtures';
@@ -176,6 +177,51 @@ describe('credential vault', () => {
       expect(row.text).not.toContain(PASSWORD.loginName);
       expect(row.text).not.toContain(Buffer.from(PASSWORD.password).toString('base64'));
       expect(await usageActions(w.accountId)).toEqual(['credential.stored']);
+    });
+
+    it('stores, reads and reveals through the generated client, with the reveal recorded', async () => {
+      const w = await world({ scopes: ['publish', 'manage'] });
+      const path = { orgId: w.agency.id, accountId: w.accountId };
+      const asOperator = apiClient(t, { accessToken: w.operator.token });
+
+      const stored = await asOperator.PUT('/api/v1/orgs/{orgId}/social-accounts/{accountId}/credentials', {
+        params: { path },
+        body: { kind: 'password', loginName: PASSWORD.loginName, password: PASSWORD.password },
+      });
+      expect(expectData(stored, 200)).toEqual({
+        accountId: w.accountId,
+        kind: 'password',
+        loginNameMasked: 'br***om',
+        accessTokenExpiresAt: null,
+        refreshTokenExpiresAt: null,
+        storedAt: t.clock.now().toISOString(),
+        storedBy: w.operator.id,
+      });
+
+      const asOwner = apiClient(t, { accessToken: w.owner.token });
+      const metadata = await asOwner.GET('/api/v1/orgs/{orgId}/social-accounts/{accountId}/credentials', {
+        params: { path: { orgId: w.brand.id, accountId: w.accountId } },
+      });
+      expect(expectData(metadata, 200)).toMatchObject({ kind: 'password', storedBy: w.operator.id });
+      expect(metadata.response.headers.get('etag')).toBe(stored.response.headers.get('etag'));
+      expect(JSON.stringify(metadata.data)).not.toContain(PASSWORD.password);
+
+      const revealed = await asOperator.POST(
+        '/api/v1/orgs/{orgId}/social-accounts/{accountId}/credentials/reveal',
+        {
+          params: { path },
+          body: { reason: REASON },
+        },
+      );
+      const body = expectData(revealed, 200);
+      expect(revealed.response.headers.get('cache-control')).toBe('no-store');
+      expect(body.credentials).toEqual(PASSWORD);
+      const [recorded] = await t.db.query(
+        `SELECT user_id, org_id, reason FROM credential_reveals WHERE id = $1`,
+        [body.revealId],
+      );
+      expect(recorded).toEqual({ user_id: w.operator.id, org_id: w.agency.id, reason: REASON });
+      expect(await usageActions(w.accountId)).toEqual(['credential.stored', 'credential.revealed']);
     });
 
     it('answers metadata on GET, never the secret, and 404 when nothing is stored', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { requestFingerprint } from '../src/platform/idempotency/idempotency-key';
 import { IdempotencyService, IN_PROGRESS_LEASE_MS } from '../src/platform/idempotency/idempotency.service';
+import { apiClient, expectData, expectProblem } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg } from './support/org-fixtures';
 import { createTestApp, TestApp } from './support/test-app';
@@ -140,6 +141,44 @@ describe('idempotency keys', () => {
         `SELECT request_id FROM operation_logs WHERE request_id IN ('idem-first', 'idem-replay')`,
       );
       expect(logged).toEqual([{ request_id: 'idem-first' }]);
+    });
+
+    it('retries a create through the generated client: replayed once, refused for another body', async () => {
+      const client = apiClient(t, { accessToken: owner.token });
+      const key = randomUUID();
+      const create = (title: string) =>
+        client.POST('/api/v1/orgs/{orgId}/contents', {
+          params: { path: { orgId: brand.id }, header: { 'Idempotency-Key': key } },
+          body: { kind: 'post', title, body: CLEAN, target: { kind: 'platform', channel: 'community' } },
+        });
+
+      const first = await create('客户端重试');
+      const created = expectData(first, 201);
+      expect(created).toMatchObject({
+        orgId: brand.id,
+        title: '客户端重试',
+        state: 'draft',
+        ownerId: owner.id,
+        revision: 1,
+      });
+      expect(first.response.headers.get('idempotent-replayed')).toBeNull();
+
+      const retried = await create('客户端重试');
+      expect(expectData(retried, 201)).toEqual(created);
+      expect(retried.response.headers.get('idempotent-replayed')).toBe('true');
+      expect(retried.response.headers.get('etag')).toBe(first.response.headers.get('etag'));
+
+      const reused = expectProblem(await create('另一个标题'), 422);
+      expect(reused.code).toBe('idempotency_key_reused');
+
+      const rows = await t.db.query(`SELECT id FROM contents WHERE org_id = $1 AND title IN ($2, $3)`, [
+        brand.id,
+        '客户端重试',
+        '另一个标题',
+      ]);
+      expect(rows).toEqual([{ id: created.id }]);
+      const [row] = await keyRows(key);
+      expect(row).toMatchObject({ principal_id: owner.id, status: 'completed', response_status: 201 });
     });
 
     it('treats the same JSON with other key order and spacing as the same request', async () => {

@@ -6,6 +6,7 @@ import { configureApp, createFastifyAdapter } from '../src/app.factory';
 import { AppModule } from '../src/app.module';
 import { luhnValid } from '../src/modules/moderation/engine';
 import { validateEnvironment } from '../src/platform/config/config.schema';
+import { apiClient, expectData } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg, insertUnit, PLATFORM_ORG } from './support/org-fixtures';
 import { createTestApp, TestApp } from './support/test-app';
@@ -881,3 +882,77 @@ async function startSecondInstance(db: DataSource): Promise<NestFastifyApplicati
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }
+
+/** The moderation flow a partner's integration runs, through the generated client (clients/typescript). */
+describe('moderation through the generated client', () => {
+  let t: TestApp;
+  let brand: FixtureOrg;
+  let owner: TestUser;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    brand = await insertOrg(t, { kind: 'brand', name: 'Client Brand' });
+    owner = await makeUser(t);
+    await insertMember(t, brand, owner.id, { grants: [{ role: 'owner' }] });
+  });
+  afterAll(() => t.close());
+
+  it('checks text, adds an organization word that the next check applies, and lists it', async () => {
+    const client = apiClient(t, { accessToken: owner.token });
+    const text = '新品口令是春日暗语，请勿外传';
+
+    const before = expectData(
+      await client.POST('/api/v1/moderation/check', { body: { text, orgId: brand.id } }),
+      200,
+    );
+    expect(before).toMatchObject({ verdict: 'pass', findings: [] });
+
+    const created = await client.POST('/api/v1/orgs/{orgId}/sensitive-words', {
+      params: { path: { orgId: brand.id } },
+      body: {
+        term: '春日暗语',
+        category: 'brand.confidential',
+        severity: 'high',
+        action: 'block',
+        hint: 'Launch code',
+      },
+    });
+    const word = expectData(created, 201);
+    expect(word).toMatchObject({
+      lexicon: 'organization',
+      orgId: brand.id,
+      term: '春日暗语',
+      createdBy: owner.id,
+    });
+    expect(created.response.headers.get('etag')).toBe('W/"1"');
+
+    const after = expectData(
+      await client.POST('/api/v1/moderation/check', { body: { text, orgId: brand.id } }),
+      200,
+    );
+    expect(after.verdict).toBe('block');
+    expect(after.findings).toEqual([
+      expect.objectContaining({
+        term: '春日暗语',
+        lexicon: 'organization',
+        action: 'block',
+        hint: 'Launch code',
+      }),
+    ]);
+    const [finding] = after.findings;
+    expect(text.slice(finding.start, finding.end)).toBe('春日暗语');
+    expect(after.lexiconVersion).not.toBe(before.lexiconVersion);
+    const platformOnly = expectData(await client.POST('/api/v1/moderation/check', { body: { text } }), 200);
+    expect(platformOnly.findings).toEqual([]);
+
+    const listed = expectData(
+      await client.GET('/api/v1/orgs/{orgId}/sensitive-words', {
+        params: { path: { orgId: brand.id }, query: { category: 'brand.confidential', severity: 'high' } },
+      }),
+      200,
+    );
+    expect(listed.items.map((w) => w.id)).toEqual([word.id]);
+    const [row] = await t.db.query(`SELECT term, org_id FROM sensitive_words WHERE id = $1`, [word.id]);
+    expect(row).toEqual({ term: '春日暗语', org_id: brand.id });
+  });
+});

@@ -1,5 +1,6 @@
 import { NotificationsService } from '../src/platform/notifications/notifications.service';
 import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
+import { apiClient, expectData } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -249,6 +250,60 @@ describe('notifications', () => {
       `SELECT read_at FROM notifications WHERE title = 'Not for carol'`,
     );
     expect(aliceRead).toBeNull();
+  });
+
+  it('lists, counts and marks notifications read through the generated client', async () => {
+    const dave = await makeUser(t);
+    const client = apiClient(t, { accessToken: dave.token });
+    await notifications.notify(t.db.manager, {
+      userIds: [dave.id],
+      type: 'test.client',
+      title: 'First for Dave',
+      body: 'one',
+      data: { step: 1 },
+    });
+    await notifications.notify(t.db.manager, {
+      userIds: [dave.id],
+      type: 'test.client',
+      title: 'Second for Dave',
+      body: 'two',
+    });
+    const delivered = await eventually(async () => {
+      const page = expectData(
+        await client.GET('/api/v1/notifications', { params: { query: { limit: 10 } } }),
+        200,
+      );
+      return page.items.length === 2 ? page : undefined;
+    });
+    expect(delivered.items.map((n) => n.title).sort()).toEqual(['First for Dave', 'Second for Dave']);
+    const first = delivered.items.find((n) => n.title === 'First for Dave');
+    expect(first).toMatchObject({
+      type: 'test.client',
+      body: 'one',
+      data: { step: 1 },
+      readAt: null,
+      orgId: null,
+    });
+    expect(expectData(await client.GET('/api/v1/notifications/unread-count', {}), 200)).toEqual({ count: 2 });
+
+    const read = await client.POST('/api/v1/notifications/{id}/read', {
+      params: { path: { id: String(first?.id) } },
+    });
+    expect(read.response.status).toBe(204);
+    const unread = expectData(
+      await client.GET('/api/v1/notifications', { params: { query: { unread: true } } }),
+      200,
+    );
+    expect(unread.items.map((n) => n.title)).toEqual(['Second for Dave']);
+    expect(expectData(await client.GET('/api/v1/notifications/unread-count', {}), 200)).toEqual({ count: 1 });
+
+    expect((await client.POST('/api/v1/notifications/read-all', {})).response.status).toBe(204);
+    expect(expectData(await client.GET('/api/v1/notifications/unread-count', {}), 200)).toEqual({ count: 0 });
+    const rows = await t.db.query('SELECT read_at FROM notifications WHERE user_id = $1', [dave.id]);
+    expect(rows.map((r: { read_at: Date | null }) => r.read_at)).toEqual([
+      expect.any(Date),
+      expect.any(Date),
+    ]);
   });
 
   it("answers 404 for another user's notification, and for one that does not exist", async () => {

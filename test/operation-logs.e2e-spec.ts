@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { apiClient, expectData, expectProblem } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg, PLATFORM_ORG } from './support/org-fixtures';
 import { createTestApp, TestApp } from './support/test-app';
@@ -382,5 +383,65 @@ describe('operation logs', () => {
     it('requires authentication', async () => {
       await t.http().get(`/api/v1/orgs/${org.id}/operation-logs`).expect(401);
     });
+  });
+
+  it('records operations made through the generated client and lists them with filters', async () => {
+    const audited = await insertOrg(t);
+    await insertMember(t, audited, owner.id, { grants: [{ role: 'owner' }] });
+    const client = apiClient(t, { accessToken: owner.token });
+    const from = new Date(Date.now() - 1000).toISOString();
+    const path = { orgId: audited.id };
+
+    const role = expectData(
+      await client.POST('/api/v1/orgs/{orgId}/roles', {
+        params: { path },
+        headers: { 'X-Request-Id': `client-create-${audited.id}` },
+        body: { name: 'Client auditors', permissions: ['operation-logs:read'] },
+      }),
+      201,
+    );
+    const stale = await client.PATCH('/api/v1/orgs/{orgId}/roles/{roleId}', {
+      params: { path: { ...path, roleId: role.id }, header: { 'If-Match': 'W/"99"' } },
+      headers: { 'X-Request-Id': `client-update-${audited.id}` },
+      body: { name: 'Renamed' },
+    });
+    expect(expectProblem(stale, 412).code).toBe('precondition_failed');
+
+    const all = expectData(
+      await client.GET('/api/v1/orgs/{orgId}/operation-logs', { params: { path, query: { from } } }),
+      200,
+    );
+    expect(all.items.map((i) => i.action)).toEqual(['updateRole', 'createRole']);
+    expect(all.items[1]).toMatchObject({
+      orgId: audited.id,
+      actorUserId: owner.id,
+      apiKeyId: null,
+      method: 'POST',
+      route: '/api/v1/orgs/:orgId/roles',
+      statusCode: 201,
+      result: 'success',
+      requestId: `client-create-${audited.id}`,
+    });
+    const failures = expectData(
+      await client.GET('/api/v1/orgs/{orgId}/operation-logs', {
+        params: { path, query: { from, result: 'failure', actorUserId: owner.id } },
+      }),
+      200,
+    );
+    expect(failures.items).toEqual([
+      expect.objectContaining({
+        action: 'updateRole',
+        statusCode: 412,
+        requestId: `client-update-${audited.id}`,
+      }),
+    ]);
+    const none = expectData(
+      await client.GET('/api/v1/orgs/{orgId}/operation-logs', {
+        params: { path, query: { action: 'deleteRole' } },
+      }),
+      200,
+    );
+    expect(none).toEqual({ items: [], nextCursor: null });
+    expect(await logsOf(`client-update-${audited.id}`)).toHaveLength(1);
   });
 });

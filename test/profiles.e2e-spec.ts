@@ -1,6 +1,7 @@
 import { residentIdCheckCharacter } from '../src/common/validation';
 import { VerificationStatusReader } from '../src/modules/profiles/verification-status.reader';
 import { FieldCipher } from '../src/platform/crypto/field-cipher';
+import { apiClient, expectData } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg, PLATFORM_ORG } from './support/org-fixtures';
 import { createTestApp, TestApp } from './support/test-app';
@@ -586,5 +587,72 @@ describe('profiles, enterprise information and verifications', () => {
       const own = await pendingFor({ subjectUserId: reviewer.id });
       await decide(reviewer, own.id, { decision: 'approve' }).expect(403);
     });
+  });
+
+  it('runs profile, enterprise information and their verification through the generated client', async () => {
+    const person = await makeUser(t);
+    const brand = await insertOrg(t, { kind: 'brand', name: 'Client Brand' });
+    await insertMember(t, brand, person.id, { grants: [{ role: 'owner' }] });
+    const asPerson = apiClient(t, { accessToken: person.token });
+    const asReviewer = apiClient(t, { accessToken: reviewer.token });
+
+    const before = await asPerson.GET('/api/v1/me', {});
+    expect(expectData(before, 200).profile.realNameStatus).toBe('unverified');
+    const saved = await asPerson.PUT('/api/v1/me/profile', {
+      params: { header: { 'If-Match': String(before.response.headers.get('etag')) } },
+      body: {
+        realName: '张三',
+        gender: 'female',
+        birthDate: '1949-12-31',
+        idNumber: ID_FEMALE,
+        mobile: null,
+      },
+    });
+    expect(expectData(saved, 200)).toMatchObject({
+      idNumberMasked: ID_FEMALE_MASKED,
+      realNameStatus: 'pending',
+    });
+    expect(saved.response.headers.get('etag')).toBe('W/"1"');
+
+    const enterprise = expectData(
+      await asPerson.PUT('/api/v1/orgs/{orgId}/enterprise', {
+        params: { path: { orgId: brand.id } },
+        body: ENTERPRISE,
+      }),
+      200,
+    );
+    expect(enterprise).toMatchObject({
+      orgId: brand.id,
+      creditCode: CREDIT_CODE,
+      verificationStatus: 'pending',
+    });
+
+    const queue = expectData(
+      await asReviewer.GET('/api/v1/platform/verifications', {
+        params: { query: { status: 'pending', kind: 'real_name', subjectUserId: person.id } },
+      }),
+      200,
+    );
+    expect(queue.items).toHaveLength(1);
+    const [request] = queue.items;
+    expect(request.person?.idNumberMasked).toBe(ID_FEMALE_MASKED);
+    const decided = expectData(
+      await asReviewer.POST('/api/v1/platform/verifications/{id}/decision', {
+        params: { path: { id: request.id } },
+        body: { decision: 'approve' },
+      }),
+      200,
+    );
+    expect(decided).toMatchObject({ status: 'verified', decidedBy: reviewer.id });
+
+    const after = expectData(await asPerson.GET('/api/v1/me', {}), 200);
+    expect(after.profile).toMatchObject({ realNameStatus: 'verified', idNumberMasked: ID_FEMALE_MASKED });
+    const read = expectData(
+      await asPerson.GET('/api/v1/orgs/{orgId}/enterprise', { params: { path: { orgId: brand.id } } }),
+      200,
+    );
+    expect(read.verificationStatus).toBe('pending');
+    const [row] = await t.db.query('SELECT status FROM verification_requests WHERE id = $1', [request.id]);
+    expect(row.status).toBe('verified');
   });
 });

@@ -1,5 +1,6 @@
 import { AuthorizationExpiryJob } from '../src/modules/social-accounts/authorization-expiry.job';
 import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
+import { apiClient, expectData } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg, insertUnit, PLATFORM_ORG } from './support/org-fixtures';
 import { insertAccount, insertAssignment, insertAuthorization } from './support/social-fixtures';
@@ -657,6 +658,99 @@ describe('social accounts', () => {
       expect(await usageCount(accountId, 'account.created')).toBe(1);
       // The external id is free again for a new registration.
       await createAccount('dy-archive');
+    });
+  });
+
+  describe('through the generated client', () => {
+    it('registers, offers, accepts and assigns an account, which the operator then reads', async () => {
+      const operator = await makeUser(t);
+      await insertMember(t, agency, operator.id, {
+        unitId: agencyTeamA,
+        grants: [{ role: 'operator', unitId: agencyTeamA, scope: 'self' }],
+      });
+      const asBrand = apiClient(t, { accessToken: brandOwner.token });
+      const asAgency = apiClient(t, { accessToken: agencyOwner.token });
+      const asOperator = apiClient(t, { accessToken: operator.token });
+
+      const account = expectData(
+        await asBrand.POST('/api/v1/orgs/{orgId}/social-accounts', {
+          params: { path: { orgId: brand.id } },
+          body: {
+            platform: 'douyin',
+            handle: 'client_flow',
+            displayName: '客户端账号',
+            externalUserId: 'dy-client',
+            unitId: brandShop,
+          },
+        }),
+        201,
+      );
+      expect(account).toMatchObject({
+        orgId: brand.id,
+        unitId: brandShop,
+        ownership: 'owned',
+        status: 'active',
+      });
+
+      const offered = expectData(
+        await asBrand.POST('/api/v1/orgs/{orgId}/authorizations', {
+          params: { path: { orgId: brand.id } },
+          body: {
+            agencyOrgId: agency.id,
+            accountIds: [account.id],
+            scopes: ['publish'],
+            validUntil: new Date(t.clock.now().getTime() + 7 * DAY).toISOString(),
+          },
+        }),
+        201,
+      );
+      expect(offered).toMatchObject({ status: 'offered', brandName: 'Brand Co', agencyName: 'Agency Co' });
+      const received = expectData(
+        await asAgency.GET('/api/v1/orgs/{orgId}/authorizations', {
+          params: {
+            path: { orgId: agency.id },
+            query: { direction: 'received', status: 'offered', accountId: account.id },
+          },
+        }),
+        200,
+      );
+      expect(received.items.map((a) => a.id)).toEqual([offered.id]);
+      const accepted = expectData(
+        await asAgency.POST('/api/v1/orgs/{orgId}/authorizations/{authorizationId}/accept', {
+          params: { path: { orgId: agency.id, authorizationId: offered.id } },
+        }),
+        200,
+      );
+      expect(accepted).toMatchObject({ status: 'active', decidedBy: agencyOwner.id });
+
+      const assigned = expectData(
+        await asAgency.POST('/api/v1/orgs/{orgId}/social-accounts/{accountId}/assignments', {
+          params: { path: { orgId: agency.id, accountId: account.id } },
+          body: { unitId: agencyTeamA, memberId: operator.id },
+        }),
+        201,
+      );
+      expect(assigned).toMatchObject({ unitId: agencyTeamA, memberId: operator.id, unitName: 'Team A' });
+
+      const listed = expectData(
+        await asOperator.GET('/api/v1/orgs/{orgId}/social-accounts', {
+          params: { path: { orgId: agency.id } },
+        }),
+        200,
+      );
+      expect(listed.items.map((a) => a.id)).toEqual([account.id]);
+      const read = expectData(
+        await asOperator.GET('/api/v1/orgs/{orgId}/social-accounts/{accountId}', {
+          params: { path: { orgId: agency.id, accountId: account.id } },
+        }),
+        200,
+      );
+      expect(read).toMatchObject({
+        handle: 'client_flow',
+        ownership: 'authorized',
+        authorizedScopes: ['publish'],
+      });
+      expect(await usageCount(account.id, 'assignment.added')).toBe(1);
     });
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../src/modules/social-accounts/usage-records/usage-records.service';
 import { buildDataSourceOptions } from '../src/platform/database/data-source.options';
 import { restrictAppRole } from '../src/platform/database/migrator';
+import { apiClient, expectData } from './support/api-client';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg } from './support/org-fixtures';
 import { insertAccount, insertAssignment, insertAuthorization } from './support/social-fixtures';
@@ -701,6 +702,53 @@ describe('account usage records', () => {
         checkpoint: { seq: 3, valid: false },
         firstBadRecord: null,
       });
+    });
+  });
+
+  describe('through the generated client', () => {
+    it('lists, verifies and exports a chain, all three agreeing on its records and head', async () => {
+      const { accountId, ids } = await freshChain(3);
+      const path = { orgId: brand.id, accountId };
+      const client = apiClient(t, { accessToken: brandOwner.token });
+
+      const page = expectData(
+        await client.GET('/api/v1/orgs/{orgId}/social-accounts/{accountId}/usage-records', {
+          params: { path, query: { action: 'account.updated', actorUserId: brandOwner.id, limit: 2 } },
+        }),
+        200,
+      );
+      expect(page.items.map((i) => i.id)).toEqual([ids[2], ids[1]]);
+      expect(page.items[0]).toMatchObject({ seq: 3, accountId, brandOrgId: brand.id, details: { step: 3 } });
+      expect(page.nextCursor).toEqual(expect.any(String));
+
+      const verified = expectData(
+        await client.GET('/api/v1/orgs/{orgId}/social-accounts/{accountId}/usage-records/verify', {
+          params: { path },
+        }),
+        200,
+      );
+      expect(verified).toMatchObject({
+        status: 'ok',
+        count: 3,
+        headHash: page.items[0].hash,
+        firstBadRecord: null,
+      });
+
+      const exported = await client.GET(
+        '/api/v1/orgs/{orgId}/social-accounts/{accountId}/usage-records/export',
+        {
+          params: { path },
+          // The bytes as a file: Response.text() would strip the byte order mark spreadsheets need.
+          parseAs: 'arrayBuffer',
+        },
+      );
+      expect(exported.response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      const rows = auditCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(expectData(exported, 200)));
+      expect(rows.map((r) => r.id)).toEqual(ids);
+      expect(rows.every((r) => r.recomputed === r.hash)).toBe(true);
+      expect(rows[2].hash).toBe(verified.headHash);
+      const [{ hash }] = await t.db.query(`SELECT hash FROM account_usage_records WHERE id = $1`, [ids[2]]);
+      expect(hash).toBe(verified.headHash);
     });
   });
 

@@ -701,7 +701,7 @@ export interface paths {
     put?: never;
     /**
      * Send content whose publishing failed round again (back to approved, attempts reset)
-     * @description Only from `publish_failed` (409 otherwise). For a social account the access rule with the `publish` authorization applies again. The attempts are listed under `publish-attempts`.
+     * @description Only from `publish_failed` (409 otherwise). For a social account the access rule of creating applies again: `content:publish` covering where the account is assigned (422 `reference_not_found` otherwise) and, for an agency, an active `publish` authorization (403 `authorization_scope_missing` otherwise). The attempts are listed under `publish-attempts`.
      *
      *     Requires permission `content:publish`.
      */
@@ -8130,6 +8130,19 @@ export interface operations {
       };
       /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
       409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];

@@ -38,3 +38,25 @@ export function apiClient(
   };
   return createDaiyunClient({ baseUrl: 'http://daiyun.test', fetch, ...credentials });
 }
+
+/**
+ * The body of a client call that must have answered `status`; anything else fails the test with the
+ * status and problem it got. Narrows `data` for the rest of the test.
+ */
+export function expectData<T>(result: { data?: T; error?: unknown; response: Response }, status: number): T {
+  if (result.response.status !== status || result.data === undefined) {
+    throw new Error(`expected ${status}, got ${result.response.status}: ${JSON.stringify(result.error)}`);
+  }
+  return result.data;
+}
+
+/** The problem+json body of a client call that must have failed with `status`. */
+export function expectProblem<E>(
+  result: { data?: unknown; error?: E; response: Response },
+  status: number,
+): E {
+  if (result.response.status !== status || result.error === undefined) {
+    throw new Error(`expected ${status}, got ${result.response.status}: ${JSON.stringify(result.data)}`);
+  }
+  return result.error;
+}

@@ -1,4 +1,4 @@
-import { apiClient } from './api-client';
+import { apiClient, expectData } from './api-client';
 import { TestUser } from './factories';
 import { TestApp } from './test-app';
 
@@ -12,13 +12,6 @@ export interface TestOrg {
  * Tenant set-up shared by every e2e file, through the generated client (clients/typescript): each file's
  * organizations, units and members are made the way a partner's integration would make them.
  */
-
-function expectData<T>(result: { data?: T; error?: unknown; response: Response }, status: number): T {
-  if (result.response.status !== status || result.data === undefined) {
-    throw new Error(`expected ${status}, got ${result.response.status}: ${JSON.stringify(result.error)}`);
-  }
-  return result.data;
-}
 
 /** Creates an organization through the API; `owner` becomes its owner. */
 export async function createOrg(

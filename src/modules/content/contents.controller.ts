@@ -146,11 +146,13 @@ export class ContentsController {
     operationId: 'retryContentPublishing',
     summary: 'Send content whose publishing failed round again (back to approved, attempts reset)',
     description:
-      'Only from `publish_failed` (409 otherwise). For a social account the access rule with the `publish` ' +
-      'authorization applies again. The attempts are listed under `publish-attempts`.',
+      'Only from `publish_failed` (409 otherwise). For a social account the access rule of creating applies ' +
+      'again: `content:publish` covering where the account is assigned (422 `reference_not_found` otherwise) ' +
+      'and, for an agency, an active `publish` authorization (403 `authorization_scope_missing` otherwise). ' +
+      'The attempts are listed under `publish-attempts`.',
   })
   @ApiOkWithEtag(ContentDto)
-  @ApiProblems(400, 409)
+  @ApiProblems(400, 409, 422)
   retryContentPublishing(
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
