@@ -320,6 +320,31 @@ describe('content', () => {
       expect(finding.hint).toBeTruthy();
     });
 
+    it('finds terms written in another style or by sound, saying which folds each went through', async () => {
+      const title = '销量第１的护手霜';
+      const body = `${CLEAN} 想要同款请加weixin，电话一三八零零一三八零零零。`;
+      const id = await draft({ title, body });
+      const res = await submit(id).expect(200);
+      type Finding = {
+        field: string;
+        start: number;
+        end: number;
+        action: string;
+        category: string;
+        via: string[];
+      };
+      const findings = res.body.findings as Finding[];
+      const inTitle = findings.find((f) => f.field === 'title' && f.via.includes('digit_style'))!;
+      expect(title.slice(inTitle.start, inTitle.end)).toBe('销量第１');
+      const bySound = findings.find((f) => f.field === 'body' && f.via.includes('pinyin'))!;
+      expect(body.slice(bySound.start, bySound.end)).toBe('加weixin');
+      expect(bySound.action).toBe('review');
+      const phone = findings.find((f) => f.field === 'body' && f.category === 'privacy.phone')!;
+      expect(body.slice(phone.start, phone.end)).toBe('一三八零零一三八零零零');
+      // Nothing here blocks by itself: the content waits for a person.
+      expect(res.body.outcome).not.toBe('rejected');
+    });
+
     it('refuses to submit content that is already under review, or to edit it', async () => {
       const id = await draft();
       await submit(id).expect(200);
