@@ -13,7 +13,7 @@ import {
 
 /**
  * npm run bench:hello: framework overhead. The app's GET /health/live (full Nest + Fastify pipeline:
- * request id, helmet, CORS, throttler (off), access guard on a public route, terminus) against a bare
+ * request id, security headers, CORS, throttler (off), access guard on a public route, terminus) against a bare
  * Fastify handler answering a constant, both in their own process, loaded one after the other.
  * Goal (issue 11): the app serves at least 0.4 × bare Fastify. BENCH_PROFILE=1 profiles the app's load.
  */
