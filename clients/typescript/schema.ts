@@ -2237,7 +2237,7 @@ export interface components {
        * @description Required for `platform`
        * @enum {string}
        */
-      channel?: 'community' | 'news' | 'help' | null;
+      channel?: 'community' | 'news' | 'help';
       /**
        * @description `platform`: one of the platform's own channels; `social_account`: an account you may publish to.
        * @enum {string}
@@ -2371,7 +2371,7 @@ export interface components {
        * @description `block` rejects content, `review` sends it to a person, `flag` only marks it.
        * @enum {string}
        */
-      action: 'block' | 'review' | 'flag' | null;
+      action: 'block' | 'review' | 'flag';
       /** @description Longer phrases that contain the term innocently (最佳赏味期 for 最佳). Each must contain the term. */
       allowPhrases?: string[];
       /** @description A lower-case code such as `fraud`, `gambling` or `advertising.absolute_term`. */
@@ -2469,8 +2469,7 @@ export interface components {
         | 'vulgar_violent_terror_pornographic'
         | 'advertising'
         | 'attack_insult_defamation'
-        | 'other'
-        | null;
+        | 'other';
     };
     DecideVerificationDto: {
       /** @enum {string} */
@@ -2976,7 +2975,7 @@ export interface components {
       body: string;
       category: string | null;
       /** @enum {string} */
-      channel: 'community' | 'news' | 'help' | null;
+      channel: 'community' | 'news' | 'help';
       featured: boolean;
       /** Format: uuid */
       id: string;
@@ -3078,8 +3077,7 @@ export interface components {
         | 'breaks_law_or_rules'
         | 'private_data_or_trade_secret'
         | 'false_misleading_or_unverified'
-        | 'vulgar_violent_terror_pornographic'
-        | null;
+        | 'vulgar_violent_terror_pornographic';
     };
     ReplaceModerationPolicyDto: {
       /**
@@ -3279,7 +3277,7 @@ export interface components {
     };
     SensitiveWordDto: {
       /** @enum {string} */
-      action: 'block' | 'review' | 'flag' | null;
+      action: 'block' | 'review' | 'flag';
       allowPhrases: string[];
       category: string;
       /** Format: date-time */
@@ -3503,7 +3501,7 @@ export interface components {
        */
       birthDate: string;
       /** @enum {string} */
-      gender: 'male' | 'female' | null;
+      gender: 'male' | 'female';
       /**
        * @description Resident ID number (18 characters, MOD 11-2 check character), consistent with birthDate and gender. Write-only: answers show it masked. Omit it to keep the number on file.
        * @example 11010519491231002X
@@ -3527,7 +3525,7 @@ export interface components {
     };
     UpdateSensitiveWordDto: {
       /** @enum {string} */
-      action?: 'block' | 'review' | 'flag' | null;
+      action?: 'block' | 'review' | 'flag';
       /** @description Replaces the list; `[]` removes every allow phrase. */
       allowPhrases?: string[];
       category?: string;

@@ -252,6 +252,9 @@ export function allowNullInNullableEnums(node: Json): void {
     return;
   }
   if (!isObject(node)) return;
-  if (node.nullable === true && Array.isArray(node.enum) && !node.enum.includes(null)) node.enum.push(null);
+  // A new array: the one here may be a DTO's own constant (ACTIONS), shared with its validators and with
+  // other properties, which must not start accepting null.
+  if (node.nullable === true && Array.isArray(node.enum) && !node.enum.includes(null))
+    node.enum = [...node.enum, null];
   for (const value of Object.values(node)) allowNullInNullableEnums(value);
 }

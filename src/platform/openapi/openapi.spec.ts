@@ -8,6 +8,7 @@ import { ApiExtension, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsString, Matches, MaxLength } from 'class-validator';
 import { ApiProblems } from '../http/problem.dto';
 import { uuidParam } from '../http/validation';
+import { allowNullInNullableEnums } from './conventions';
 import { contractProblems, Json } from './contract-checks';
 import { buildOpenApiDocument } from './openapi';
 
@@ -210,5 +211,18 @@ describe('the committed openapi/openapi.json', () => {
 
   it('declares every path parameter of every operation, and every $ref resolves', () => {
     expect(contractProblems(committed)).toEqual([]);
+  });
+});
+
+describe('nullable enums', () => {
+  it('list null on the nullable property only, leaving a shared enum constant as it was', () => {
+    const actions = ['block', 'review', 'flag'];
+    const schema = {
+      properties: { pinyinAction: { nullable: true, enum: actions }, action: { enum: actions } },
+    };
+    allowNullInNullableEnums(schema);
+    expect(schema.properties.pinyinAction.enum).toEqual(['block', 'review', 'flag', null]);
+    expect(schema.properties.action.enum).toEqual(['block', 'review', 'flag']);
+    expect(actions).toEqual(['block', 'review', 'flag']);
   });
 });
