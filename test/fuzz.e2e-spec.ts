@@ -7,7 +7,7 @@ import {
   SpecValidator,
 } from './support/openapi-operations';
 import { insertMember, insertOrg, PLATFORM_ORG } from './support/org-fixtures';
-import { FuzzRequest, fuzzRequests } from './support/request-fuzz';
+import { FuzzRequest, fuzzRequests, PLACEHOLDER_ID } from './support/request-fuzz';
 import { createTestApp, TestApp } from './support/test-app';
 
 /**
@@ -70,7 +70,7 @@ describe('fuzz: every operation under malformed input', () => {
       const validPathValues = Object.fromEntries(
         operation.parameters
           .filter((p) => p.in === 'path')
-          .map((p) => [p.name, p.name === 'orgId' ? brandId : '5b0c1a52-7c1e-4f0e-9d7a-0f6b3c2a9e11']),
+          .map((p) => [p.name, p.name === 'orgId' ? brandId : PLACEHOLDER_ID]),
       );
       for (const request of fuzzRequests(spec, operation, validPathValues)) {
         const url = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => request.pathValues[name]);

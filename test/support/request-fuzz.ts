@@ -11,7 +11,8 @@ export const FUZZ_SEED = 20261203;
 /** Mutations of one operation's body, query and path, at most: keeps the suite to a few thousand requests. */
 const MAX_BODY_MUTATIONS = 36;
 const MAX_QUERY_MUTATIONS = 14;
-const PLACEHOLDER_ID = '5b0c1a52-7c1e-4f0e-9d7a-0f6b3c2a9e11';
+/** A well-formed id that names no row: path values that reach the handler. */
+export const PLACEHOLDER_ID = '5b0c1a52-7c1e-4f0e-9d7a-0f6b3c2a9e11';
 
 export type FuzzBody = { json: unknown } | { raw: string; contentType: string };
 

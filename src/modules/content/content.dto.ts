@@ -16,7 +16,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { HasNoControlCharacters, HasNoNulCharacters } from '../../common/validation/plain-text';
+import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { QueryBoolean, Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { CONTENT_STATES, ContentState } from './content-state';
@@ -89,7 +89,6 @@ export class CreateContentDto {
   /** The text (plain text or Markdown), up to 100,000 characters. */
   @IsString()
   @MaxLength(100_000)
-  @HasNoNulCharacters()
   body: string;
 
   @Optional()

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
-import { HasNoNulCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { FindingDto } from './content.dto';
@@ -16,7 +15,6 @@ export class RemoveContentDto {
   @Trim()
   @IsString()
   @Length(1, 1000)
-  @HasNoNulCharacters()
   note: string;
 }
 
@@ -25,7 +23,6 @@ export class CreateRestoreRequestDto {
   @Trim()
   @IsString()
   @Length(10, 2000)
-  @HasNoNulCharacters()
   justification: string;
 }
 
@@ -38,7 +35,6 @@ export class DecideRestoreRequestDto {
   @Trim()
   @IsString()
   @Length(1, 1000)
-  @HasNoNulCharacters()
   note?: string;
 }
 

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Length, ValidateIf } from 'class-validator';
-import { HasNoNulCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { ContentDto, FindingDto } from './content.dto';
@@ -30,7 +29,6 @@ export class DecideReviewTaskDto {
   @Trim()
   @IsString()
   @Length(1, 1000)
-  @HasNoNulCharacters()
   note?: string;
 }
 

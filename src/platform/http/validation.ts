@@ -1,6 +1,5 @@
 import { ArgumentMetadata, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, ErrorCode, FieldError } from '../errors';
-import { MAX_JSON_DEPTH } from './json-body';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -24,27 +23,23 @@ const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 export const hasControlCharacter = (text: string): boolean => CONTROL_CHARACTER.test(text);
 
 /**
- * Every string of an input (keys too), walked with an explicit stack: deep input must not overflow
- * the call stack here either. Answers the field errors found, at most a few.
+ * Every string of an input (keys too), walked with an explicit stack rather than recursion. Answers
+ * the field errors found, at most a few. (How deep a body may nest is the JSON parser's rule.)
  */
 export function inspectInput(value: unknown, root: string): FieldError[] {
   const problems: FieldError[] = [];
-  const stack: { value: unknown; field: string; depth: number }[] = [{ value, field: root, depth: 0 }];
+  const stack: { value: unknown; field: string }[] = [{ value, field: root }];
   while (stack.length > 0 && problems.length < 10) {
-    const { value: current, field, depth } = stack.pop()!;
+    const { value: current, field } = stack.pop()!;
     if (typeof current === 'string') {
       if (hasControlCharacter(current))
         problems.push({ field, message: 'must not contain control characters' });
     } else if (current !== null && typeof current === 'object') {
-      if (depth >= MAX_JSON_DEPTH) {
-        problems.push({ field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` });
-        continue;
-      }
       for (const [key, item] of Object.entries(current)) {
         const child = field ? `${field}.${key}` : key;
         if (hasControlCharacter(key))
           problems.push({ field: child, message: 'name must not contain control characters' });
-        stack.push({ value: item, field: child, depth: depth + 1 });
+        stack.push({ value: item, field: child });
       }
     }
   }
