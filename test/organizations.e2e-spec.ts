@@ -23,7 +23,16 @@ describe('organizations, units and members', () => {
       expect.objectContaining({ id: org.id, kind: 'brand', rootUnitId: org.rootUnitId }),
     ]);
     expect(Object.keys(org.roles).sort()).toEqual(
-      ['admin', 'analyst', 'operator', 'owner', 'reviewer', 'service_agent', 'viewer'].sort(),
+      [
+        'admin',
+        'analyst',
+        'operator',
+        'owner',
+        'reviewer',
+        'service_agent',
+        'service_supervisor',
+        'viewer',
+      ].sort(),
     );
     const other = await makeUser(t);
     expect((await t.http().get('/api/v1/orgs').set(other.auth).expect(200)).body.items).toEqual([]);

@@ -76,6 +76,32 @@ export const PERMISSIONS = {
     module: 'moderation',
     description: "Edit and import the organization's sensitive words and its moderation policy",
   },
+  'tickets:read': {
+    module: 'customer-service',
+    description: 'View tickets, their messages and SLA events in the data scope',
+  },
+  'tickets:write': {
+    module: 'customer-service',
+    description: 'Open tickets, reply, add notes and move tickets through their states',
+  },
+  'tickets:assign': { module: 'customer-service', description: 'Assign tickets to members and unit queues' },
+  'tickets:supervise': {
+    module: 'customer-service',
+    description: 'Receive escalations and breach warnings, reassign and escalate tickets of the scope',
+  },
+  'service:manage': {
+    module: 'customer-service',
+    description: 'Edit service calendars, SLA policies, queues and canned replies',
+  },
+  'customers:read': { module: 'customers', description: 'View customer profiles with personal data masked' },
+  'customers:manage': {
+    module: 'customers',
+    description: 'Create, edit, classify and merge customer profiles and their care tasks',
+  },
+  'customers:read-pii': {
+    module: 'customers',
+    description: "Read customers' phones and emails unmasked (every such read is recorded)",
+  },
   'platform:verifications:read': {
     module: 'platform',
     description: 'List real-name and enterprise verifications',
@@ -114,7 +140,7 @@ export const isPlatformPermission = (code: PermissionCode) => code.startsWith('p
 export type OrganizationKind = 'platform' | 'agency' | 'brand';
 
 export type SystemRoleKey =
-  'owner' | 'admin' | 'operator' | 'reviewer' | 'analyst' | 'service_agent' | 'viewer';
+  'owner' | 'admin' | 'operator' | 'reviewer' | 'analyst' | 'service_agent' | 'service_supervisor' | 'viewer';
 
 export interface SystemRoleDefinition {
   key: SystemRoleKey;
@@ -165,7 +191,27 @@ const TENANT_ROLES: SystemRoleDefinition[] = [
       'usage-records:read',
     ],
   },
-  { key: 'service_agent', name: 'Service agent', description: 'Serves customers', permissions: readCodes },
+  {
+    key: 'service_agent',
+    name: 'Service agent',
+    description: 'Serves customers: answers and works tickets, keeps customer profiles',
+    permissions: [...readCodes, 'tickets:read', 'tickets:write', 'customers:read', 'customers:manage'],
+  },
+  {
+    key: 'service_supervisor',
+    name: 'Service supervisor',
+    description: 'Leads service agents: assigns, receives escalations, reads service reports',
+    permissions: [
+      ...readCodes,
+      'tickets:read',
+      'tickets:write',
+      'tickets:assign',
+      'tickets:supervise',
+      'customers:read',
+      'customers:manage',
+      'customers:read-pii',
+    ],
+  },
   { key: 'viewer', name: 'Viewer', description: 'Read-only access', permissions: readCodes },
 ];
 
