@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { AccessRepository } from '../src/modules/access/access.repository';
 import { UserAccessService } from '../src/modules/access/user-access.service';
 import { makeUser, signIn, TestUser } from './support/factories';
@@ -63,21 +64,44 @@ describe('access changes apply on the very next request, on every instance', () 
     await a?.close();
   }, 30_000);
 
-  it('serves repeated requests from the cache, with one cheap check each', async () => {
+  it('serves repeated requests from the cache, the list carrying the check in its own statement', async () => {
     const analyst = await newAnalyst(teamA);
     const repository = a.get(AccessRepository);
     const loads = jest.spyOn(repository, 'loadMembership');
     const checks = jest.spyOn(repository, 'checkUser');
+    const logger = a.get(DataSource).logger;
+    const statements = jest.spyOn(logger, 'logQuery');
     try {
       await list(a, analyst).expect(200);
+      expect(checks).toHaveBeenCalledTimes(1);
+      statements.mockClear();
       for (let i = 0; i < 5; i++) await list(a, analyst).expect(200);
       expect(loads).toHaveBeenCalledTimes(1);
-      expect(checks).toHaveBeenCalledTimes(6);
+      expect(checks).toHaveBeenCalledTimes(1);
+      // One round trip per request, and it is the list, which calls the check itself.
+      expect(statements).toHaveBeenCalledTimes(5);
+      for (const [sql] of statements.mock.calls) expect(sql).toContain('access_check_current');
       expect(a.get(UserAccessService).size).toBeGreaterThan(0);
     } finally {
       loads.mockRestore();
       checks.mockRestore();
+      statements.mockRestore();
     }
+  });
+
+  it('a pure read with no scoped list (the unit tree) runs the check on its own before answering', async () => {
+    const analyst = await newAnalyst(teamA);
+    const units = (app: TestApp) => app.http().get(`/api/v1/orgs/${org.id}/units`).set(analyst.auth);
+    for (const app of [a, b, a, b]) await units(app).expect(200);
+    // The analyst role is what holds units:read here.
+    const [grant] = await grantsOf(analyst);
+    await b
+      .http()
+      .delete(`/api/v1/orgs/${org.id}/members/${analyst.id}/grants/${grant.id}`)
+      .set(owner.auth)
+      .expect(204);
+    await units(a).expect(403);
+    await units(b).expect(403);
   });
 
   it('a revoked grant is refused on the next request, and a new one allowed', async () => {

@@ -11,10 +11,11 @@ import { UserAccessService } from './user-access.service';
 import { ACCESS_POLICY, AccessPolicy } from './authorize.decorator';
 import { Principal } from './auth.strategies';
 import { DataScope } from './data-scope';
+import { DeferredAccessCheck } from './deferred-access-check';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type AuthedRequest = FastifyRequest & { user?: Principal; [ACCESS_CONTEXT]?: AccessContext };
+export type AuthedRequest = FastifyRequest & { user?: Principal; [ACCESS_CONTEXT]?: AccessContext };
 
 /**
  * The global gate: authenticate (JWT bearer or API key, through passport), then check the route's
@@ -75,6 +76,23 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
     }
 
     const orgId = policy.platform ? PLATFORM_ORG_ID : this.orgIdFrom(request, policy.orgParam);
+    request[ACCESS_CONTEXT] =
+      (this.mayDefer(request, policy, principal) && this.fromCache(request, policy, principal, orgId)) ||
+      (await this.decide(request, policy, principal, orgId));
+    return true;
+  }
+
+  /**
+   * The decision from fresh state: session, organization and grants as of now. The guard's path for
+   * everything but pure reads with cached grants, and the DeferredAccessInterceptor's when a deferred
+   * check failed.
+   */
+  async decide(
+    request: AuthedRequest,
+    policy: Extract<AccessPolicy, { kind: 'permission' }>,
+    principal: Principal,
+    orgId: string,
+  ): Promise<AccessContext> {
     const snapshot = await this.load(principal, orgId);
     if (!snapshot.principalValid) throw this.unauthenticated();
     // Not a member (or no such organization): the same 404, so existence does not leak.
@@ -82,13 +100,45 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
 
     const actor = this.actor(request, principal, orgId, snapshot.orgKind, snapshot.grants);
     const scope = new DataScope(orgId, policy.permission, actor.userId, snapshot.grants);
-    if (scope.isEmpty) {
-      throw new DomainError(ErrorCode.PermissionDenied, `This needs the permission ${policy.permission}`, {
-        extensions: { permission: policy.permission },
-      });
-    }
-    request[ACCESS_CONTEXT] = { actor, scope };
-    return true;
+    if (scope.isEmpty) throw this.permissionDenied(policy);
+    return { actor, scope, policy, orgId };
+  }
+
+  /** A signed-in member's pure read (GET), when cached grants allow it: the check is deferred. */
+  private mayDefer(
+    request: AuthedRequest,
+    policy: Extract<AccessPolicy, { kind: 'permission' }>,
+    principal: Principal,
+  ): principal is Extract<Principal, { kind: 'user' }> {
+    return (
+      policy.pureRead && principal.kind === 'user' && (request.method === 'GET' || request.method === 'HEAD')
+    );
+  }
+
+  /**
+   * Allows from cached grants, with the check that they are still current (and that the session still
+   * counts) handed to the request's statements. Refusals are never decided from the cache: null sends
+   * the request down the fresh path.
+   */
+  private fromCache(
+    request: AuthedRequest,
+    policy: Extract<AccessPolicy, { kind: 'permission' }>,
+    principal: Extract<Principal, { kind: 'user' }>,
+    orgId: string,
+  ): AccessContext | null {
+    const membership = this.userAccess.cachedMembership(orgId, principal.userId);
+    if (!membership) return null;
+    const check = new DeferredAccessCheck(
+      orgId,
+      principal.userId,
+      principal.sessionId,
+      this.clock.now(),
+      membership.accessVersion,
+    );
+    const scope = new DataScope(orgId, policy.permission, principal.userId, membership.grants, check);
+    if (scope.isEmpty) return null;
+    const actor = this.actor(request, principal, orgId, membership.orgKind, membership.grants);
+    return { actor, scope, policy, orgId };
   }
 
   private policyOf(context: ExecutionContext): AccessPolicy | null {
@@ -147,6 +197,12 @@ export class AccessGuard extends AuthGuard(['jwt', 'api-key']) {
       orgKind,
       grants,
     };
+  }
+
+  private permissionDenied(policy: Extract<AccessPolicy, { kind: 'permission' }>): DomainError {
+    return new DomainError(ErrorCode.PermissionDenied, `This needs the permission ${policy.permission}`, {
+      extensions: { permission: policy.permission },
+    });
   }
 
   private unauthenticated(): DomainError {

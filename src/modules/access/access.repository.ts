@@ -41,6 +41,8 @@ export interface UserAccessCheck {
 /** A user's membership and grants in one organization, read together with the version they are at. */
 export interface Membership {
   accessVersion: string | null;
+  /** The organization's kind when the user is a member of it. */
+  orgKind: OrganizationKind | null;
   member: boolean;
   grants: readonly ScopedGrant[];
 }
@@ -165,6 +167,7 @@ export class AccessRepository {
     const orgKind = first?.member ? first.org_kind : null;
     return {
       accessVersion: first?.access_version ?? null,
+      orgKind,
       member: orgKind !== null,
       grants: orgKind ? expandGrants(rows, orgKind) : [],
     };

@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode } from '../../platform/errors';
 import { PermissionCode } from './permission-catalogue';
+import type { AccessPolicy } from './authorize.decorator';
 import { DataScope } from './data-scope';
 
 export type DataScopeKind = 'self' | 'unit' | 'subtree' | 'org';
@@ -44,6 +45,9 @@ export interface Actor {
 export interface AccessContext {
   actor: Actor;
   scope?: DataScope;
+  /** For permission routes: what was decided and where, so a failed deferred check can decide again. */
+  policy?: Extract<AccessPolicy, { kind: 'permission' }>;
+  orgId?: string;
 }
 
 export const ACCESS_CONTEXT = Symbol('daiyun.access');

@@ -10,13 +10,25 @@ export const ACCESS_POLICY = 'daiyun:access-policy';
 export type AccessPolicy =
   | { kind: 'public' }
   | { kind: 'signed-in'; allowApiKey: boolean }
-  | { kind: 'permission'; permission: PermissionCode; orgParam: string; platform: boolean };
+  | {
+      kind: 'permission';
+      permission: PermissionCode;
+      orgParam: string;
+      platform: boolean;
+      pureRead: boolean;
+    };
 
 export interface AuthorizeOptions {
   /** The permission the endpoint needs. `platform:*` codes are checked in the platform organization. */
   permission: PermissionCode;
   /** Route parameter naming the organization (default `orgId`). */
   orgParam?: string;
+  /**
+   * The handler only reads (no write, no record of the read, nothing sent): a signed-in caller's access
+   * check may then travel in the handler's own scoped query instead of a round trip before it, and
+   * when the check fails the handler is simply run again with fresh grants (docs/permissions.md).
+   */
+  pureRead?: boolean;
 }
 
 /**
@@ -31,6 +43,7 @@ export function Authorize(options: AuthorizeOptions) {
     permission: options.permission,
     orgParam: options.orgParam ?? 'orgId',
     platform,
+    pureRead: options.pureRead ?? false,
   };
   return applyDecorators(
     SetMetadata(ACCESS_POLICY, policy),

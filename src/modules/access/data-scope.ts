@@ -1,5 +1,6 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { DataScopeKind, ScopedGrant } from './actor';
+import { DeferredAccessCheck } from './deferred-access-check';
 import { PermissionCode } from './permission-catalogue';
 
 export interface ScopeColumns {
@@ -59,6 +60,8 @@ export class DataScope {
     readonly permission: PermissionCode,
     readonly userId: string | null,
     grants: readonly ScopedGrant[],
+    /** Set when the guard allowed a pure read from cached grants: the check travels in the query. */
+    readonly deferredCheck: DeferredAccessCheck | null = null,
   ) {
     const relevant = grants.filter((g) => g.permission === permission);
     this.allows = relevant.filter((g) => g.effect === 'allow');
@@ -91,6 +94,7 @@ export class DataScope {
 
   /**
    * Adds `org = :org AND (allowed) AND NOT (denied)` to a query. Always call this before paging.
+   * When the request's access check was deferred, the query carries it too (and fails if it fails).
    * `orgColumn` is required: a scope never spans organizations.
    */
   apply<E extends ObjectLiteral>(
@@ -99,6 +103,7 @@ export class DataScope {
   ): SelectQueryBuilder<E> {
     const p = parameterPrefix(qb);
     qb.andWhere(`${columns.org} = :${p}org`, { [`${p}org`]: this.orgId });
+    this.deferredCheck?.embedIn(qb);
     qb.andWhere(`(${this.sqlFor(this.allows, columns, `${p}a`, qb)})`);
     if (this.denies.length > 0) {
       qb.andWhere(`NOT COALESCE((${this.sqlFor(this.denies, columns, `${p}d`, qb)}), false)`);

@@ -18,7 +18,7 @@ export class RolesController {
   constructor(private readonly roles: RolesService) {}
 
   @Get()
-  @Authorize({ permission: 'roles:read' })
+  @Authorize({ permission: 'roles:read', pureRead: true })
   @ApiOperation({ operationId: 'listRoles', summary: 'System and custom roles of the organization' })
   @ApiOkResponse({ type: RolePageDto })
   @ApiProblems(400)

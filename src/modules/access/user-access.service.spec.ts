@@ -19,7 +19,7 @@ const grant: ScopedGrant = {
 function fakeRepository() {
   const state = {
     check: { sessionOk: true, orgKind: 'agency', accessVersion: '1' } as UserAccessCheck,
-    membership: { accessVersion: '1', member: true, grants: [grant] } as Membership,
+    membership: { accessVersion: '1', orgKind: 'agency', member: true, grants: [grant] } as Membership,
     loads: 0,
     fullLoads: 0,
   };
@@ -48,7 +48,7 @@ describe('UserAccessService', () => {
     await access.load('user', 'session', 'org', now);
     expect(state.loads).toBe(1);
     state.check = { ...state.check, accessVersion: '2' };
-    state.membership = { accessVersion: '2', member: false, grants: [] };
+    state.membership = { accessVersion: '2', orgKind: null, member: false, grants: [] };
     expect(await access.load('user', 'session', 'org', now)).toEqual({
       principalValid: true,
       orgKind: null,

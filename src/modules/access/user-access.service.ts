@@ -55,6 +55,21 @@ export class UserAccessService {
       : NO_ACCESS;
   }
 
+  /**
+   * The cached membership of a member, without asking the database: only for a guard that defers the
+   * per-request check into the handler's statement (DeferredAccessCheck), which then verifies the
+   * session and that `accessVersion` is still current. Null when nothing usable is cached.
+   */
+  cachedMembership(orgId: string, userId: string): (Membership & { accessVersion: string }) | null {
+    if (this.capacity === 0) return null;
+    const key = `${orgId}:${userId}`;
+    const membership = this.memberships.get(key);
+    if (!membership?.member || membership.accessVersion === null || !membership.orgKind) return null;
+    this.memberships.delete(key);
+    this.memberships.set(key, membership);
+    return membership as Membership & { accessVersion: string };
+  }
+
   /** Entries held now (for tests and diagnostics). */
   get size(): number {
     return this.memberships.size;

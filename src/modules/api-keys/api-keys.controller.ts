@@ -17,7 +17,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Get()
-  @Authorize({ permission: 'api-keys:read' })
+  @Authorize({ permission: 'api-keys:read', pureRead: true })
   @ApiOperation({
     operationId: 'listApiKeys',
     summary: 'API keys of the organization (never the keys themselves)',

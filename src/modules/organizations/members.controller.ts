@@ -26,7 +26,7 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get()
-  @Authorize({ permission: 'members:read' })
+  @Authorize({ permission: 'members:read', pureRead: true })
   @ApiOperation({
     operationId: 'listMembers',
     summary: "Members whose primary unit lies within the caller's members:read scope",

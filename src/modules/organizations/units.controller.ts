@@ -22,7 +22,7 @@ export class UnitsController {
   constructor(private readonly units: UnitsService) {}
 
   @Get()
-  @Authorize({ permission: 'units:read' })
+  @Authorize({ permission: 'units:read', pureRead: true })
   @ApiOperation({ operationId: 'listUnits', summary: 'The unit tree (the part within the caller’s scope)' })
   listUnits(@Scope() scope: DataScope): Promise<UnitTreeDto> {
     return this.units.listUnits(scope);

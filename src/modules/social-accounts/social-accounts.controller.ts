@@ -25,7 +25,7 @@ export class SocialAccountsController {
   constructor(private readonly accounts: SocialAccountsService) {}
 
   @Get()
-  @Authorize({ permission: 'social-accounts:read' })
+  @Authorize({ permission: 'social-accounts:read', pureRead: true })
   @ApiOperation({
     operationId: 'listSocialAccounts',
     summary: 'Accounts the organization owns within your scope, and accounts authorized and assigned to you',

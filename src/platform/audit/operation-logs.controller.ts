@@ -13,7 +13,7 @@ export class OperationLogsController {
   constructor(private readonly operationLogs: OperationLogsService) {}
 
   @Get()
-  @Authorize({ permission: 'operation-logs:read' })
+  @Authorize({ permission: 'operation-logs:read', pureRead: true })
   @ApiOperation({
     operationId: 'listOperationLogs',
     summary: "List the organization's operation log, newest first",

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { DomainError } from '../errors';
+import { statementSucceeded } from '../database/statement-outcomes';
 import { hasControlCharacter } from './validation';
 import { Optional } from '../../common/validation';
 
@@ -159,6 +160,7 @@ export async function paginate<E extends ObjectLiteral, T, R = E>(
     .addOrderBy(options.idColumn, direction)
     .limit(limit + 1);
   const rows = options.fetch ? await options.fetch(qb) : ((await qb.getMany()) as unknown as R[]);
+  statementSucceeded(qb);
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];

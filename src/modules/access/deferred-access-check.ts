@@ -1,0 +1,66 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { whenStatementSucceeds } from '../../platform/database/statement-outcomes';
+
+/** SQLSTATE raised by `access_check_current` (migration AddAccessCheckFunction). */
+export const ACCESS_CHANGED_SQLSTATE = 'DYA01';
+
+/** The failure of a statement that carried the check: the cached grants may no longer hold. */
+export function isAccessChanged(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: unknown } } | null)?.driverError;
+  return (driverError?.code ?? (error as { code?: unknown } | null)?.code) === ACCESS_CHANGED_SQLSTATE;
+}
+
+/**
+ * The per-request access check of a pure read that the guard allowed from cached grants, not yet run.
+ * A scoped list carries it in its own statement (`DataScope.apply` adds it, pagination confirms it);
+ * whatever is still unconfirmed when the handler finishes is run on its own by the
+ * DeferredAccessInterceptor before anything is answered. Either way no response leaves without the
+ * check, and when it fails the request is decided again from fresh grants and answered from scratch.
+ */
+export class DeferredAccessCheck {
+  private confirmed = false;
+
+  constructor(
+    readonly orgId: string,
+    readonly userId: string,
+    readonly sessionId: string,
+    readonly at: Date,
+    /** The organization's access version the cached grants were read at. */
+    readonly accessVersion: string,
+  ) {}
+
+  get isConfirmed(): boolean {
+    return this.confirmed;
+  }
+
+  confirm(): void {
+    this.confirmed = true;
+  }
+
+  /** The function call as SQL, for the check run on its own. */
+  static readonly STANDALONE = `SELECT access_check_current($1, $2, $3, $4, CAST($5 AS bigint)) AS ok`;
+
+  get values(): unknown[] {
+    return [this.orgId, this.userId, this.sessionId, this.at, this.accessVersion];
+  }
+
+  /**
+   * Adds the check to a read as a one-time predicate (an init plan: evaluated once per statement, before
+   * any row, even when no row matches). Fixed parameter names keep the builder's parameter objects one
+   * shape from request to request.
+   */
+  embedIn<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): void {
+    if (this.confirmed) return;
+    qb.andWhere(
+      '(SELECT access_check_current(:__accessOrg, :__accessUser, :__accessSession, :__accessAt, CAST(:__accessVersion AS bigint)))',
+      {
+        __accessOrg: this.orgId,
+        __accessUser: this.userId,
+        __accessSession: this.sessionId,
+        __accessAt: this.at,
+        __accessVersion: this.accessVersion,
+      },
+    );
+    whenStatementSucceeds(qb, () => this.confirm());
+  }
+}
