@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AccessTokenService } from '../src/modules/access/access-token.service';
 import { AccessRepository } from '../src/modules/access/access.repository';
 import { UserAccessService } from '../src/modules/access/user-access.service';
 import { makeUser, signIn, TestUser } from './support/factories';
@@ -102,6 +103,19 @@ describe('access changes apply on the very next request, on every instance', () 
       .expect(204);
     await units(a).expect(403);
     await units(b).expect(403);
+  });
+
+  it('a token verified once and kept by the process is still refused once it expires', async () => {
+    const analyst = await newAnalyst(teamA);
+    const tokens = a.get(AccessTokenService);
+    // Signed so that it has a second and a half to live, by the wall clock jsonwebtoken reads.
+    const issuedAt = new Date(Date.now() - tokens.ttlSeconds * 1000 + 1500);
+    const token = tokens.sign({ sub: analyst.id, sid: analyst.sessionId }, issuedAt);
+    const auth = { Authorization: `Bearer ${token}` };
+    await a.http().get(`/api/v1/orgs/${org.id}/members`).set(auth).expect(200);
+    await a.http().get(`/api/v1/orgs/${org.id}/members`).set(auth).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await a.http().get(`/api/v1/orgs/${org.id}/members`).set(auth).expect(401);
   });
 
   it('a revoked grant is refused on the next request, and a new one allowed', async () => {
