@@ -12,6 +12,23 @@ CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA public;
 
 COMMENT ON EXTENSION "uuid-ossp" IS 'generate universally unique identifiers (UUIDs)';
 
+CREATE FUNCTION public.access_check_current(p_org uuid, p_user uuid, p_session uuid, p_at timestamp with time zone, p_version bigint) RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+      BEGIN
+        PERFORM 1
+           FROM auth_sessions s
+           JOIN users u ON u.id = s.user_id AND u.status = 'active'
+           JOIN organizations o ON o.id = p_org AND o.status = 'active'
+           JOIN org_access_versions v ON v.org_id = o.id AND v.version = p_version
+          WHERE s.id = p_session AND s.user_id = p_user AND s.revoked_at IS NULL AND s.expires_at > p_at;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'access changed since the grants were cached' USING ERRCODE = 'DYA01';
+        END IF;
+        RETURN true;
+      END
+      $$;
+
 CREATE FUNCTION public.append_only_table() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
