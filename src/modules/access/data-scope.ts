@@ -1,4 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { Bind } from '../../platform/http/pagination';
 import { DataScopeKind, ScopedGrant } from './actor';
 import { DeferredAccessCheck } from './deferred-access-check';
 import { PermissionCode } from './permission-catalogue';
@@ -54,6 +55,8 @@ const covers = (grant: ScopedGrant, row: ScopedRow, userId: string | null): bool
 export class DataScope {
   readonly allows: ScopedGrant[];
   readonly denies: ScopedGrant[];
+  /** A statement made with `predicate` carries the deferred access check. */
+  private carriesCheck = false;
 
   constructor(
     readonly orgId: string,
@@ -102,21 +105,43 @@ export class DataScope {
     columns: ScopeColumns & { org: string },
   ): SelectQueryBuilder<E> {
     const p = parameterPrefix(qb);
-    qb.andWhere(`${columns.org} = :${p}org`, { [`${p}org`]: this.orgId });
+    const bind: Bind = (name, value) => {
+      qb.setParameter(name, value);
+      return `:${name}`;
+    };
+    qb.andWhere(`${columns.org} = ${bind(`${p}org`, this.orgId)}`);
     this.deferredCheck?.embedIn(qb);
-    qb.andWhere(`(${this.sqlFor(this.allows, columns, `${p}a`, qb)})`);
+    qb.andWhere(`(${this.sqlFor(this.allows, columns, `${p}a`, bind)})`);
     if (this.denies.length > 0) {
-      qb.andWhere(`NOT COALESCE((${this.sqlFor(this.denies, columns, `${p}d`, qb)}), false)`);
+      qb.andWhere(`NOT COALESCE((${this.sqlFor(this.denies, columns, `${p}d`, bind)}), false)`);
     }
     return qb;
   }
 
-  private sqlFor<E extends ObjectLiteral>(
-    grants: ScopedGrant[],
-    columns: ScopeColumns,
-    p: string,
-    qb: SelectQueryBuilder<E>,
-  ): string {
+  /**
+   * The same predicate as `apply`, as SQL conditions for a statement written by hand (`paginateSql`),
+   * placeholders made by `bind`. Call `statementSucceeded` once the statement ran, which confirms a
+   * deferred access check it carried.
+   */
+  predicate(columns: ScopeColumns & { org: string }, bind: Bind): string[] {
+    const conditions = [`${columns.org} = ${bind('__scopeOrg', this.orgId)}`];
+    if (this.deferredCheck && !this.deferredCheck.isConfirmed) {
+      conditions.push(this.deferredCheck.sql(bind));
+      this.carriesCheck = true;
+    }
+    conditions.push(`(${this.sqlFor(this.allows, columns, '__scopeA', bind)})`);
+    if (this.denies.length > 0) {
+      conditions.push(`NOT COALESCE((${this.sqlFor(this.denies, columns, '__scopeD', bind)}), false)`);
+    }
+    return conditions;
+  }
+
+  /** A statement made with `predicate` succeeded. */
+  statementSucceeded(): void {
+    if (this.carriesCheck) this.deferredCheck?.confirm();
+  }
+
+  private sqlFor(grants: ScopedGrant[], columns: ScopeColumns, p: string, bind: Bind): string {
     if (grants.length === 0) return 'false';
     if (grants.some((g) => g.scope === 'org')) return 'true';
     const parts: string[] = [];
@@ -124,24 +149,19 @@ export class DataScope {
     const subtreePaths = byScope('subtree').map((g) => g.unitPath);
     const unitIds = byScope('unit').map((g) => g.unitId);
     if (columns.unit && subtreePaths.length > 0) {
-      qb.setParameter(`${p}paths`, subtreePaths);
-      qb.setParameter(`${p}org2`, this.orgId);
       parts.push(
-        `${columns.unit} IN (SELECT su.id FROM org_units su WHERE su.org_id = :${p}org2 AND su.path <@ CAST(:${p}paths AS ltree[]))`,
+        `${columns.unit} IN (SELECT su.id FROM org_units su WHERE su.org_id = ${bind(`${p}org2`, this.orgId)} AND su.path <@ CAST(${bind(`${p}paths`, subtreePaths)} AS ltree[]))`,
       );
     }
     if (columns.unit && unitIds.length === 1) {
       // One unit (the common case) as an equality: PostgreSQL (before 17) cannot read an index in
       // order through `= ANY(array)` on a non-leading column, so a keyset page would sort every row.
-      qb.setParameter(`${p}unit`, unitIds[0]);
-      parts.push(`${columns.unit} = CAST(:${p}unit AS uuid)`);
+      parts.push(`${columns.unit} = CAST(${bind(`${p}unit`, unitIds[0])} AS uuid)`);
     } else if (columns.unit && unitIds.length > 1) {
-      qb.setParameter(`${p}units`, unitIds);
-      parts.push(`${columns.unit} = ANY(CAST(:${p}units AS uuid[]))`);
+      parts.push(`${columns.unit} = ANY(CAST(${bind(`${p}units`, unitIds)} AS uuid[]))`);
     }
     if (columns.owner && this.userId && byScope('self').length > 0) {
-      qb.setParameter(`${p}owner`, this.userId);
-      parts.push(`${columns.owner} = :${p}owner`);
+      parts.push(`${columns.owner} = ${bind(`${p}owner`, this.userId)}`);
     }
     return parts.length > 0 ? parts.map((s) => `(${s})`).join(' OR ') : 'false';
   }

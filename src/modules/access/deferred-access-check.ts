@@ -1,5 +1,6 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { whenStatementSucceeds } from '../../platform/database/statement-outcomes';
+import type { Bind } from '../../platform/http/pagination';
 
 /** SQLSTATE raised by `access_check_current` (migration AddAccessCheckFunction). */
 export const ACCESS_CHANGED_SQLSTATE = 'DYA01';
@@ -52,15 +53,20 @@ export class DeferredAccessCheck {
   embedIn<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): void {
     if (this.confirmed) return;
     qb.andWhere(
-      '(SELECT access_check_current(:__accessOrg, :__accessUser, :__accessSession, :__accessAt, CAST(:__accessVersion AS bigint)))',
-      {
-        __accessOrg: this.orgId,
-        __accessUser: this.userId,
-        __accessSession: this.sessionId,
-        __accessAt: this.at,
-        __accessVersion: this.accessVersion,
-      },
+      this.sql((name, value) => {
+        qb.setParameter(name, value);
+        return `:${name}`;
+      }),
     );
     whenStatementSucceeds(qb, () => this.confirm());
+  }
+
+  /** The check as a condition, placeholders made by `bind`. */
+  sql(bind: Bind): string {
+    return (
+      `(SELECT access_check_current(${bind('__accessOrg', this.orgId)}, ${bind('__accessUser', this.userId)}, ` +
+      `${bind('__accessSession', this.sessionId)}, ${bind('__accessAt', this.at)}, ` +
+      `CAST(${bind('__accessVersion', this.accessVersion)} AS bigint)))`
+    );
   }
 }

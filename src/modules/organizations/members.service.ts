@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
 import { PreparedQueries } from '../../platform/database/prepared-queries';
 import { DomainError, ErrorCode } from '../../platform/errors';
-import { Page, paginate, parseSort, SortKey } from '../../platform/http/pagination';
+import { Page, paginateSql, parseSort, SortKey } from '../../platform/http/pagination';
 import { NotificationsService } from '../../platform/notifications/notifications.service';
 import { Actor } from '../access/actor';
 import { DataScope } from '../access/data-scope';
@@ -26,6 +26,9 @@ const MEMBER_SORT_KEYS: Record<string, SortKey> = {
   joinedAt: { column: 'm.joined_at', kind: 'timestamp', milliseconds: true },
   username: { column: 'u.username', kind: 'text' },
 };
+
+const MEMBER_LIST_SELECT = `SELECT m.user_id, u.username, u.email, m.unit_id, m.status, m.joined_at
+  FROM org_members m JOIN users u ON u.id = m.user_id`;
 
 interface MemberRow {
   user_id: string;
@@ -57,28 +60,35 @@ export class MembersService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  /** One query: the scope predicate in SQL before the keyset page, nothing fetched to be dropped. */
+  /**
+   * One statement: the scope predicate (and a deferred access check) in SQL before the keyset page,
+   * nothing fetched to be dropped. Written as SQL rather than with the query builder: this is the list
+   * our request-path throughput is measured on (docs/operations.md), and building it cost a tenth of
+   * the request.
+   */
   async listMembers(scope: DataScope, query: ListMembersQueryDto): Promise<Page<MemberDto>> {
-    const qb = this.dataSource
-      .createQueryBuilder()
-      .select(['m.user_id AS user_id', 'u.username AS username', 'u.email AS email'])
-      .addSelect(['m.unit_id AS unit_id', 'm.status AS status', 'm.joined_at AS joined_at'])
-      .from('org_members', 'm')
-      .innerJoin('users', 'u', 'u.id = m.user_id')
-      .where('m.status = :status', { status: query.status ?? 'active' });
-    scope.apply(qb, { org: 'm.org_id', unit: 'm.unit_id', owner: 'm.user_id' });
-    if (query.unitId) qb.andWhere('m.unit_id = :unitId', { unitId: query.unitId });
+    const values: unknown[] = [];
+    const bind = (_name: string, value: unknown) => `$${values.push(value)}`;
+    const where = [
+      `m.status = ${bind('status', query.status ?? 'active')}`,
+      ...scope.predicate({ org: 'm.org_id', unit: 'm.unit_id', owner: 'm.user_id' }, bind),
+    ];
+    if (query.unitId) where.push(`m.unit_id = CAST(${bind('unitId', query.unitId)} AS uuid)`);
     const sort = parseSort(query.sort, MEMBER_SORT_KEYS, 'joinedAt');
-    return paginate(qb, {
-      query,
-      sort,
-      idColumn: 'm.user_id',
-      // Raw rows, not entities, as a prepared statement: this is the list our throughput goal is measured on.
-      fetch: (q) => this.prepared.rawMany<MemberRow>(q),
-      sortValue: (row) => (sort.key === MEMBER_SORT_KEYS.username ? row.username : row.joined_at),
-      idValue: (row) => row.user_id,
-      map: toMemberDto,
-    });
+    const page = await paginateSql<MemberDto, MemberRow>(
+      { select: MEMBER_LIST_SELECT, where, values },
+      (text, parameters) => this.prepared.statement<MemberRow>(text, parameters),
+      {
+        query,
+        sort,
+        idColumn: 'm.user_id',
+        sortValue: (row) => (sort.key === MEMBER_SORT_KEYS.username ? row.username : row.joined_at),
+        idValue: (row) => row.user_id,
+        map: toMemberDto,
+      },
+    );
+    scope.statementSucceeded();
+    return page;
   }
 
   async inviteMember(actor: Actor, scope: DataScope, dto: InviteMemberDto): Promise<InvitationDto> {

@@ -48,6 +48,14 @@ export class PreparedQueries {
     qb: SelectQueryBuilder<E>,
   ): Promise<R[]> {
     const [text, values] = qb.getQueryAndParameters();
+    return this.statement<R>(text, values);
+  }
+
+  /**
+   * Rows of a statement whose text varies with its shape (filters present or not, a cursor or not),
+   * prepared under a name derived from the text: each shape is parsed and planned once per connection.
+   */
+  statement<R extends QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
     let name = this.builtNames.get(text);
     if (name === undefined && this.builtNames.size < MAX_NAMED_BUILT_STATEMENTS) {
       name = `daiyun_built_${this.builtNames.size + 1}`;
