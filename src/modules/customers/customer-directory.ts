@@ -4,6 +4,7 @@ import { Clock } from '../../platform/clock/clock';
 import { DomainError } from '../../platform/errors';
 import { ContactKind, normaliseContact, presentContact } from './contact-points';
 import { recordCustomerEvent } from './customer-events';
+import { lockContactValues } from './customer-store';
 import { MAX_MERGE_HOPS } from './customer.types';
 
 export interface CustomerContact {
@@ -59,12 +60,8 @@ export class CustomerDirectory {
     createdBy: string | null,
   ): Promise<{ id: string; tier: string; created: boolean }> {
     const points = normaliseAll(contact);
-    // Serialise concurrent resolves of the same contact point so two tickets cannot create two profiles.
-    for (const point of points) {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `customer:${orgId}:${point.kind}:${point.value}`,
-      ]);
-    }
+    // Concurrent resolves of one new contact point must not create two profiles.
+    await lockContactValues(manager, orgId, points);
     if (points.length > 0) {
       const found: { id: string; tier: string; kind: ContactKind }[] = await manager.query(
         `SELECT c.id, c.tier, p.kind FROM customer_contact_points p
