@@ -15,7 +15,7 @@ export class CreateCarePlanDto {
   tier: CustomerTier;
 
   /** Days between contacts, counted from the last contact (or from the profile's creation). */
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 366 })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 366 })
   @IsInt()
   @Min(1)
   @Max(366)
@@ -27,7 +27,7 @@ export class CreateCarePlanDto {
 }
 
 export class UpdateCarePlanDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 366 })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 366 })
   @Optional()
   @IsInt()
   @Min(1)
@@ -47,7 +47,7 @@ export class CarePlanDto {
   @ApiProperty({ enum: CUSTOMER_TIERS })
   tier: string;
 
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', format: 'int32' })
   intervalDays: number;
 
   @ApiProperty()
