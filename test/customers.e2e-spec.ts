@@ -1,4 +1,5 @@
 import { CareTasksJob } from '../src/modules/customers/care-tasks.job';
+import { CustomerHistory, CustomerHistorySource } from '../src/modules/customers/customer-history';
 import { makeUser, signIn, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg, insertUnit } from './support/org-fixtures';
 import { createTestApp, TestApp } from './support/test-app';
@@ -274,6 +275,28 @@ describe('customers', () => {
       await t.http().get(`${base()}/customers/not-a-uuid`).set(agentA.auth).expect(400);
     });
 
+    it('a create repeated with the same Idempotency-Key makes one profile', async () => {
+      const send = () =>
+        t
+          .http()
+          .post(`${base()}/customers`)
+          .set(agentA.auth)
+          .set('Idempotency-Key', 'crm-create-0001')
+          .send({
+            kind: 'person',
+            displayName: 'Once',
+            contactPoints: [{ kind: 'email', value: 'once@example.com' }],
+          });
+      const first = await send().expect(201);
+      const again = await send().expect(201);
+      expect(again.body.id).toBe(first.body.id);
+      const [{ n }] = await t.db.query(
+        `SELECT count(*)::int AS n FROM customers WHERE org_id = $1 AND display_name = 'Once'`,
+        [org.id],
+      );
+      expect(n).toBe(1);
+    });
+
     it('adds and removes contact points with one primary per kind', async () => {
       const c = await create(agentA, {
         kind: 'person',
@@ -307,6 +330,128 @@ describe('customers', () => {
         .set(agentA.auth)
         .send({ kind: 'wechat', value: 'has space' });
       expect(bad.status).toBe(400);
+    });
+  });
+
+  describe('lists and history', () => {
+    it('filters by tier, tag, owner and sorts by name, paging with a cursor', async () => {
+      const listOrg = await insertOrg(t, { kind: 'brand', name: 'Lists' });
+      const [lead, helper] = await Promise.all([makeUser(t), makeUser(t)]);
+      await insertMember(t, listOrg, lead.id, { grants: [{ role: 'service_supervisor' }] });
+      await insertMember(t, listOrg, helper.id, { grants: [{ role: 'service_agent' }] });
+      const specs = [
+        { displayName: 'Delta', tier: 'vip', tags: ['华东'], ownerId: lead.id },
+        { displayName: 'alpha', tier: 'normal', tags: ['华东', 'b2b'], ownerId: helper.id },
+        { displayName: 'Charlie', tier: 'vip', tags: [], ownerId: helper.id },
+        { displayName: 'Bravo', tier: 'key', tags: ['b2b'], ownerId: lead.id },
+      ];
+      const ids: Record<string, string> = {};
+      for (const spec of specs)
+        ids[spec.displayName] = (await create(lead, { kind: 'person', ...spec }, listOrg)).id;
+      const names = async (query: Record<string, string>) => {
+        const res = await t
+          .http()
+          .get(`${base(listOrg)}/customers`)
+          .query(query)
+          .set(lead.auth)
+          .expect(200);
+        return (res.body.items as { displayName: string }[]).map((c) => c.displayName);
+      };
+      const pick = (f: (s: (typeof specs)[number]) => boolean) =>
+        specs
+          .filter(f)
+          .map((s) => s.displayName)
+          .sort();
+      expect((await names({ tier: 'vip' })).sort()).toEqual(pick((s) => s.tier === 'vip'));
+      expect((await names({ tag: '华东' })).sort()).toEqual(pick((s) => s.tags.includes('华东')));
+      expect((await names({ ownerId: 'me' })).sort()).toEqual(pick((s) => s.ownerId === lead.id));
+      expect((await names({ ownerId: helper.id, tag: 'b2b' })).sort()).toEqual(['alpha']);
+      expect(await names({ q: 'ALP' })).toEqual(['alpha']);
+      // PostgreSQL's collation orders by name; page through it two at a time.
+      const all = await names({ sort: 'displayName', limit: '100' });
+      const first = await t
+        .http()
+        .get(`${base(listOrg)}/customers`)
+        .query({ sort: 'displayName', limit: 2 })
+        .set(lead.auth)
+        .expect(200);
+      const second = await t
+        .http()
+        .get(`${base(listOrg)}/customers`)
+        .query({ sort: 'displayName', limit: 2, cursor: first.body.nextCursor })
+        .set(lead.auth)
+        .expect(200);
+      expect(
+        [...first.body.items, ...second.body.items].map((c: { displayName: string }) => c.displayName),
+      ).toEqual(all);
+      expect(second.body.nextCursor).toBeNull();
+      const bad = await t
+        .http()
+        .get(`${base(listOrg)}/customers`)
+        .query({ ownerId: 'someone' })
+        .set(lead.auth);
+      expect(bad.status).toBe(400);
+      const unknownSegment = await t
+        .http()
+        .get(`${base(listOrg)}/customers`)
+        .query({ segment: ids.Delta })
+        .set(lead.auth);
+      expect(unknownSegment.status).toBe(422);
+    });
+
+    it('merges entries of a registered source (as tickets will) into one newest-first history with a cursor', async () => {
+      const c = await create(agentA, { kind: 'person', displayName: 'History' });
+      t.clock.advance(60_000);
+      await t.http().patch(`${base()}/customers/${c.id}`).set(agentA.auth).send({ tier: 'vip' }).expect(200);
+      const created = new Date(t.clock.now().getTime() - 60_000);
+      const asked: string[][] = [];
+      const source: CustomerHistorySource = {
+        name: 'test-tickets',
+        entries: async (orgId, customerIds, page) => {
+          asked.push([orgId, ...customerIds]);
+          const entries = [
+            { id: 't2', at: created.getTime() + 30_000 },
+            { id: 't1', at: created.getTime() - 30_000 },
+          ]
+            .filter((e) => customerIds.includes(c.id) && (!page.notAfter || e.at <= page.notAfter.getTime()))
+            .map((e) => ({
+              id: e.id,
+              kind: 'ticket.opened',
+              customerId: c.id,
+              actorUserId: null,
+              details: { subject: e.id },
+              occurredAt: new Date(e.at),
+            }));
+          return entries.slice(0, page.limit);
+        },
+      };
+      t.get(CustomerHistory).register(source);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await t
+          .http()
+          .get(`${base()}/customers/${c.id}/history`)
+          .query({ limit: 1, ...(cursor ? { cursor } : {}) })
+          .set(agentA.auth)
+          .expect(200);
+        seen.push(...res.body.items.map((e: { source: string; kind: string }) => `${e.source}:${e.kind}`));
+        cursor = res.body.nextCursor ?? undefined;
+      } while (cursor && seen.length < 10);
+      expect(seen).toEqual([
+        'customers:customer.updated',
+        'test-tickets:ticket.opened',
+        'customers:customer.created',
+        'test-tickets:ticket.opened',
+      ]);
+      expect(asked[0]).toEqual([org.id, c.id]);
+      await t
+        .http()
+        .get(`${base()}/customers/${c.id}/history`)
+        .query({ cursor: 'bm9wZQ' })
+        .set(agentA.auth)
+        .expect(400);
+      await t.http().get(`${base()}/customers/${c.id}/history`).set(agentB.auth).expect(404);
     });
   });
 
