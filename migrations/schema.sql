@@ -358,6 +358,111 @@ CREATE TABLE public.credential_reveals (
     brand_org_id uuid NOT NULL
 );
 
+CREATE TABLE public.customer_care_plans (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    tier character varying(32) NOT NULL,
+    interval_days integer NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_by uuid,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT customer_care_plans_interval_days_check CHECK (((interval_days >= 1) AND (interval_days <= 366)))
+);
+
+CREATE TABLE public.customer_care_tasks (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    plan_id uuid NOT NULL,
+    owner_id uuid,
+    unit_id uuid,
+    due_on date NOT NULL,
+    status character varying(16) DEFAULT 'open'::character varying NOT NULL,
+    note character varying(2000),
+    completed_by uuid,
+    completed_at timestamp(3) with time zone,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT customer_care_tasks_status_check CHECK (((status)::text = ANY ((ARRAY['open'::character varying, 'done'::character varying, 'cancelled'::character varying])::text[])))
+);
+
+CREATE TABLE public.customer_contact_points (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    kind character varying(16) NOT NULL,
+    value character varying(320) NOT NULL,
+    is_primary boolean DEFAULT false NOT NULL,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    retired_at timestamp(3) with time zone,
+    CONSTRAINT customer_contact_points_kind_check CHECK (((kind)::text = ANY ((ARRAY['phone'::character varying, 'email'::character varying, 'douyin'::character varying, 'wechat'::character varying])::text[])))
+);
+
+CREATE TABLE public.customer_events (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    kind character varying(64) NOT NULL,
+    actor_user_id uuid,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    occurred_at timestamp(3) with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.customer_merges (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    target_id uuid NOT NULL,
+    source_id uuid NOT NULL,
+    merged_by uuid,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    merged_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT customer_merges_check CHECK ((target_id <> source_id))
+);
+
+CREATE TABLE public.customer_segments (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    name character varying(100) NOT NULL,
+    description character varying(500),
+    rule jsonb NOT NULL,
+    created_by uuid,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL
+);
+
+CREATE TABLE public.customers (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    unit_id uuid,
+    owner_id uuid,
+    kind character varying(16) NOT NULL,
+    display_name character varying(200) NOT NULL,
+    company_name character varying(200),
+    tier character varying(32) DEFAULT 'normal'::character varying NOT NULL,
+    tags character varying(50)[] DEFAULT '{}'::character varying[] NOT NULL,
+    consent_marketing boolean DEFAULT false NOT NULL,
+    consent_data_processing boolean DEFAULT false NOT NULL,
+    lifetime_value_fen bigint DEFAULT 0 NOT NULL,
+    status character varying(16) DEFAULT 'active'::character varying NOT NULL,
+    merged_into uuid,
+    merged_at timestamp(3) with time zone,
+    last_contact_at timestamp(3) with time zone,
+    created_by uuid,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    archived_at timestamp(3) with time zone,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT customers_check CHECK ((((status)::text = 'merged'::text) = (merged_into IS NOT NULL))),
+    CONSTRAINT customers_check1 CHECK (((merged_into IS NULL) OR (merged_into <> id))),
+    CONSTRAINT customers_kind_check CHECK (((kind)::text = ANY ((ARRAY['person'::character varying, 'company'::character varying])::text[]))),
+    CONSTRAINT customers_lifetime_value_fen_check CHECK ((lifetime_value_fen >= 0)),
+    CONSTRAINT customers_status_check CHECK (((status)::text = ANY ((ARRAY['active'::character varying, 'archived'::character varying, 'merged'::character varying])::text[]))),
+    CONSTRAINT customers_tier_check CHECK (((tier)::text ~ '^[a-z][a-z0-9_]{0,31}$'::text))
+);
+
 CREATE TABLE public.enterprise_profiles (
     org_id uuid NOT NULL,
     company_name character varying(200) NOT NULL,
@@ -830,6 +935,45 @@ ALTER TABLE ONLY public.contents
 ALTER TABLE ONLY public.credential_reveals
     ADD CONSTRAINT credential_reveals_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.customer_care_plans
+    ADD CONSTRAINT customer_care_plans_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.customer_care_plans
+    ADD CONSTRAINT customer_care_plans_org_id_tier_key UNIQUE (org_id, tier);
+
+ALTER TABLE ONLY public.customer_care_plans
+    ADD CONSTRAINT customer_care_plans_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_org_id_customer_id_due_on_key UNIQUE (org_id, customer_id, due_on);
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_contact_points
+    ADD CONSTRAINT customer_contact_points_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_events
+    ADD CONSTRAINT customer_events_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_merges
+    ADD CONSTRAINT customer_merges_org_id_source_id_key UNIQUE (org_id, source_id);
+
+ALTER TABLE ONLY public.customer_merges
+    ADD CONSTRAINT customer_merges_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_segments
+    ADD CONSTRAINT customer_segments_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.customer_segments
+    ADD CONSTRAINT customer_segments_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.enterprise_profiles
     ADD CONSTRAINT enterprise_profiles_pkey PRIMARY KEY (org_id);
 
@@ -988,6 +1132,32 @@ CREATE INDEX credential_reveals_brand_org_ip_idx ON public.credential_reveals US
 CREATE INDEX credential_reveals_org_idx ON public.credential_reveals USING btree (org_id, created_at DESC);
 
 CREATE INDEX credential_reveals_user_idx ON public.credential_reveals USING btree (user_id, created_at DESC);
+
+CREATE UNIQUE INDEX customer_care_tasks_open_key ON public.customer_care_tasks USING btree (org_id, customer_id) WHERE ((status)::text = 'open'::text);
+
+CREATE INDEX customer_care_tasks_owner_idx ON public.customer_care_tasks USING btree (org_id, owner_id, due_on, id) WHERE ((status)::text = 'open'::text);
+
+CREATE INDEX customer_contact_points_customer_idx ON public.customer_contact_points USING btree (org_id, customer_id) WHERE (retired_at IS NULL);
+
+CREATE UNIQUE INDEX customer_contact_points_primary_key ON public.customer_contact_points USING btree (org_id, customer_id, kind) WHERE (is_primary AND (retired_at IS NULL));
+
+CREATE UNIQUE INDEX customer_contact_points_value_key ON public.customer_contact_points USING btree (org_id, kind, value) WHERE (retired_at IS NULL);
+
+CREATE INDEX customer_events_customer_idx ON public.customer_events USING btree (org_id, customer_id, occurred_at DESC, id DESC);
+
+CREATE INDEX customer_merges_target_idx ON public.customer_merges USING btree (org_id, target_id);
+
+CREATE UNIQUE INDEX customer_segments_name_key ON public.customer_segments USING btree (org_id, lower((name)::text));
+
+CREATE INDEX customers_merged_into_idx ON public.customers USING btree (org_id, merged_into) WHERE (merged_into IS NOT NULL);
+
+CREATE INDEX customers_org_idx ON public.customers USING btree (org_id, created_at DESC, id DESC) WHERE ((status)::text = 'active'::text);
+
+CREATE INDEX customers_owner_idx ON public.customers USING btree (org_id, owner_id) WHERE ((status)::text = 'active'::text);
+
+CREATE INDEX customers_tags_idx ON public.customers USING gin (tags);
+
+CREATE INDEX customers_unit_idx ON public.customers USING btree (org_id, unit_id) WHERE ((status)::text = 'active'::text);
 
 CREATE INDEX enterprise_profiles_credit_code_idx ON public.enterprise_profiles USING btree (credit_code);
 
@@ -1202,6 +1372,45 @@ ALTER TABLE ONLY public.credential_reveals
 
 ALTER TABLE ONLY public.credential_reveals
     ADD CONSTRAINT credential_reveals_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.customer_care_plans
+    ADD CONSTRAINT customer_care_plans_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_org_id_customer_id_fkey FOREIGN KEY (org_id, customer_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_org_id_plan_id_fkey FOREIGN KEY (org_id, plan_id) REFERENCES public.customer_care_plans(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.customer_contact_points
+    ADD CONSTRAINT customer_contact_points_org_id_customer_id_fkey FOREIGN KEY (org_id, customer_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_events
+    ADD CONSTRAINT customer_events_org_id_customer_id_fkey FOREIGN KEY (org_id, customer_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_merges
+    ADD CONSTRAINT customer_merges_org_id_source_id_fkey FOREIGN KEY (org_id, source_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_merges
+    ADD CONSTRAINT customer_merges_org_id_target_id_fkey FOREIGN KEY (org_id, target_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_segments
+    ADD CONSTRAINT customer_segments_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_org_id_merged_into_fkey FOREIGN KEY (org_id, merged_into) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.enterprise_profiles
     ADD CONSTRAINT enterprise_profiles_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;

@@ -44,7 +44,16 @@ const VALID_BODIES: Record<string, (ids: { unitId: string }) => object> = {
 };
 
 /** Path ids of rows that belong to no unit: the sibling-unit case does not apply to them. */
-const ORGANIZATION_WIDE = new Set(['roleId', 'keyId', 'wordId', 'authorizationId', 'assignmentId', 'taskId']);
+const ORGANIZATION_WIDE = new Set([
+  'roleId',
+  'keyId',
+  'wordId',
+  'authorizationId',
+  'assignmentId',
+  'taskId',
+  'segmentId',
+  'planId',
+]);
 /** Ids outside any organization's routes (the caller's own rows, or platform queues). */
 const NOT_TENANT_ROWS = new Set(['invitationId', 'id', 'requestId']);
 
@@ -108,6 +117,17 @@ describe('authorization matrix: every operation × every refused caller', () => 
       })
       .expect(201);
     rows.contentId = content.body.id;
+    const [customer] = await t.db.query(
+      `INSERT INTO customers (org_id, unit_id, kind, display_name) VALUES ($1, $2, 'person', 'West customer') RETURNING id`,
+      [brand.id, west],
+    );
+    rows.customerId = customer.id;
+    const [point] = await t.db.query(
+      `INSERT INTO customer_contact_points (org_id, customer_id, kind, value, is_primary)
+       VALUES ($1, $2, 'phone', '+8613800009999', true) RETURNING id`,
+      [brand.id, customer.id],
+    );
+    rows.contactPointId = point.id;
 
     // An agency operating one of the brand's accounts, assigned to its West unit.
     agency = await insertOrg(t, { kind: 'agency' });

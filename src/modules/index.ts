@@ -3,6 +3,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { ContentModule } from './content/content.module';
 import { ContentPublishingModule } from './content/publishing/content-publishing.module';
+import { CustomersModule } from './customers/customers.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ProfilesModule } from './profiles/profiles.module';
@@ -23,4 +24,5 @@ export const FEATURE_MODULES = [
   ModerationModule,
   ContentModule,
   ContentPublishingModule,
+  CustomersModule,
 ];

@@ -44,6 +44,8 @@ export enum ErrorCode {
   IdempotencyKeyReused = 'idempotency_key_reused',
   /** The first request with this Idempotency-Key is still being processed. */
   IdempotencyKeyInUse = 'idempotency_key_in_use',
+  /** The customer profile was merged into another; writes go to that one (see `mergedInto`). */
+  CustomerMerged = 'customer_merged',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
 }
@@ -83,6 +85,7 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.AuthorizationScopeMissing]: HttpStatus.FORBIDDEN,
   [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.IdempotencyKeyInUse]: HttpStatus.CONFLICT,
+  [ErrorCode.CustomerMerged]: HttpStatus.CONFLICT,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };

@@ -52,6 +52,11 @@ export const API_TAGS: { name: string; description: string }[] = [
     name: 'moderation',
     description: 'Sensitive-word lexicons, the organization’s moderation policy, live text checks',
   },
+  {
+    name: 'customers',
+    description:
+      'Customer profiles (CRM): contact points, tiers, tags, segments, merges, care plans and tasks',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 

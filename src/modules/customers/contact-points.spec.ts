@@ -1,0 +1,30 @@
+import { maskContact, normaliseContact } from './contact-points';
+
+describe('contact points', () => {
+  it.each([
+    ['13800138000', '+8613800138000'],
+    ['+86 138 0013 8000', '+8613800138000'],
+    ['0086-138-0013-8000', '+8613800138000'],
+    ['8613800138000', '+8613800138000'],
+    ['+1 415 555 2671', '+14155552671'],
+  ])('normalises the phone %s', (raw, expected) => {
+    expect(normaliseContact('phone', raw)).toBe(expected);
+  });
+
+  it.each(['12345', '1380013800', '23800138000', '+86 12800138000', 'abc', '+0123456789'])(
+    'refuses the phone %s',
+    (raw) => expect(normaliseContact('phone', raw)).toBeNull(),
+  );
+
+  it('lower-cases emails and refuses malformed ones', () => {
+    expect(normaliseContact('email', ' Alice@Example.COM ')).toBe('alice@example.com');
+    expect(normaliseContact('email', 'alice@example')).toBeNull();
+    expect(normaliseContact('email', 'a b@example.com')).toBeNull();
+  });
+
+  it('masks phones and emails', () => {
+    expect(maskContact('phone', '+8613800138000')).toBe('138****8000');
+    expect(maskContact('email', 'alice@example.com')).toBe('a***@example.com');
+    expect(maskContact('douyin', 'dy_alice')).toBe('dy_alice');
+  });
+});
