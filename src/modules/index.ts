@@ -6,6 +6,7 @@ import { ContentPublishingModule } from './content/publishing/content-publishing
 import { ModerationModule } from './moderation/moderation.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ProfilesModule } from './profiles/profiles.module';
+import { ServiceLevelsModule } from './service-levels/service-levels.module';
 import { CredentialsModule } from './social-accounts/credentials/credentials.module';
 import { SocialAccountsModule } from './social-accounts/social-accounts.module';
 import { UsageRecordsModule } from './social-accounts/usage-records/usage-records.module';
@@ -23,4 +24,5 @@ export const FEATURE_MODULES = [
   ModerationModule,
   ContentModule,
   ContentPublishingModule,
+  ServiceLevelsModule,
 ];
