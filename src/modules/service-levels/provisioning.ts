@@ -55,10 +55,10 @@ export async function provisionServiceLevels(db: Queryable, orgId: string | null
       `INSERT INTO sla_policies (org_id, name, position, ticket_types, first_response, resolution,
                                  warn_before_minutes, seed_key)
        SELECT o.id, $2, COALESCE((SELECT max(position) FROM sla_policies s WHERE s.org_id = o.id), 0) + 1,
-              $3::text[], $4::jsonb, $5::jsonb, $6, $7
+              $3::text[], $4::jsonb, $5::jsonb, $6, $7::varchar
          FROM organizations o
         WHERE o.kind IN ('agency', 'brand') AND ($1::uuid IS NULL OR o.id = $1)
-          AND NOT EXISTS (SELECT 1 FROM sla_policies s WHERE s.org_id = o.id AND s.seed_key = $7)`,
+          AND NOT EXISTS (SELECT 1 FROM sla_policies s WHERE s.org_id = o.id AND s.seed_key = $7::varchar)`,
       [
         orgId,
         policy.name,
