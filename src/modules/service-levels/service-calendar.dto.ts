@@ -242,7 +242,7 @@ export class DueTimeRequestDto {
   from: string;
 
   /** How many minutes of the clock; 0 answers `from`. */
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_MINUTES })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 0, maximum: MAX_MINUTES })
   @IsInt()
   @Min(0)
   @Max(MAX_MINUTES)

@@ -15,7 +15,7 @@ import {
 
 export class SlaTargetDto {
   /** Minutes of the clock until the target is due; at least 1. */
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_MINUTES })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_MINUTES })
   @IsInt()
   @Min(1)
   @Max(MAX_MINUTES)
@@ -94,7 +94,7 @@ export class CreateSlaPolicyDto {
   calendarId?: string | null;
 
   /** How many minutes before a due time the assignee is warned; null for no warning. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10080, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 10080, nullable: true })
   @Nullable()
   @IsInt()
   @Min(1)
@@ -131,7 +131,7 @@ export class UpdateSlaPolicyDto {
   @IsUUID()
   calendarId?: string | null;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10080, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 10080, nullable: true })
   @Nullable()
   @IsInt()
   @Min(1)

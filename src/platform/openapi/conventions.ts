@@ -52,6 +52,10 @@ export const API_TAGS: { name: string; description: string }[] = [
     name: 'moderation',
     description: 'Sensitive-word lexicons, the organization’s moderation policy, live text checks',
   },
+  {
+    name: 'service-levels',
+    description: 'Service calendars (business hours, holidays, 调休) and SLA policies for customer service',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 
