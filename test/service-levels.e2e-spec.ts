@@ -22,7 +22,11 @@ describe('service levels', () => {
 
   const api = (path: string) => `/api/v1${path}`;
   const problem = (
-    res: { status: number; headers: Record<string, string>; body: { code: string; errors?: { field: string }[] } },
+    res: {
+      status: number;
+      headers: Record<string, string>;
+      body: { code: string; errors?: { field: string }[] };
+    },
     status: number,
     code: string,
     field?: string,
@@ -33,7 +37,11 @@ describe('service levels', () => {
     if (field) expect(res.body.errors?.map((e) => e.field)).toContain(field);
   };
   const dueTime = (user: TestUser, body: Record<string, unknown>, org = orgA.id, calendar = calendarA) =>
-    t.http().post(api(`/orgs/${org}/service-calendars/${calendar}/due-time`)).set(user.auth).send(body);
+    t
+      .http()
+      .post(api(`/orgs/${org}/service-calendars/${calendar}/due-time`))
+      .set(user.auth)
+      .send(body);
   const week = (periods: { start: string; end: string }[]) => ({
     mon: periods,
     tue: periods,
@@ -65,7 +73,11 @@ describe('service levels', () => {
 
   describe('the platform calendar', () => {
     it('holds the mainland arrangements, 2027 marked provisional', async () => {
-      const res = await t.http().get(api(`/orgs/${PLATFORM_ORG_ID}/service-calendars`)).set(staff.auth).expect(200);
+      const res = await t
+        .http()
+        .get(api(`/orgs/${PLATFORM_ORG_ID}/service-calendars`))
+        .set(staff.auth)
+        .expect(200);
       const platform = res.body.items.find((c: { isDefault: boolean }) => c.isDefault);
       expect(platform.timeZone).toBe('Asia/Shanghai');
       expect(platform.workingDayMinutes).toBe(450);
@@ -76,13 +88,18 @@ describe('service levels', () => {
       expect(byDate.get('2027-02-05')).toMatchObject({ kind: 'holiday', name: '春节', provisional: true });
       expect(byDate.get('2027-02-09')).toBeUndefined();
       // 2025: 1+8+3+5+3+8 holidays, 5 make-up days; 2026: 3+9+3+5+3+3+7, 6; 2027: 1+4+1+2+1+1+3, none.
-      expect(platform.overrides.filter((o: { kind: string }) => o.kind === 'holiday')).toHaveLength(28 + 33 + 13);
+      expect(platform.overrides.filter((o: { kind: string }) => o.kind === 'holiday')).toHaveLength(
+        28 + 33 + 13,
+      );
       expect(platform.overrides.filter((o: { kind: string }) => o.kind === 'workday')).toHaveLength(5 + 6);
       expect(platform.overrides.filter((o: { provisional: boolean }) => o.provisional)).toHaveLength(13);
     });
 
     it('platform staff edit it through the same API; a copy starts from it', async () => {
-      const list = await t.http().get(api(`/orgs/${PLATFORM_ORG_ID}/service-calendars`)).set(staff.auth);
+      const list = await t
+        .http()
+        .get(api(`/orgs/${PLATFORM_ORG_ID}/service-calendars`))
+        .set(staff.auth);
       const platform = list.body.items.find((c: { isDefault: boolean }) => c.isDefault);
       const read = await t
         .http()
@@ -105,20 +122,39 @@ describe('service levels', () => {
         .send({ name: 'again' });
       problem(stale, 412, 'precondition_failed');
       // A tenant cannot reach the platform organization's calendars.
-      await t.http().get(api(`/orgs/${PLATFORM_ORG_ID}/service-calendars`)).set(ownerA.auth).expect(404);
+      await t
+        .http()
+        .get(api(`/orgs/${PLATFORM_ORG_ID}/service-calendars`))
+        .set(ownerA.auth)
+        .expect(404);
 
-      const copy = await t.http().get(api(`/orgs/${orgA.id}/service-calendars/${calendarA}`)).set(ownerA.auth);
-      expect(copy.body).toMatchObject({ isDefault: true, copiedFrom: platform.id, timeZone: 'Asia/Shanghai' });
+      const copy = await t
+        .http()
+        .get(api(`/orgs/${orgA.id}/service-calendars/${calendarA}`))
+        .set(ownerA.auth);
+      expect(copy.body).toMatchObject({
+        isDefault: true,
+        copiedFrom: platform.id,
+        timeZone: 'Asia/Shanghai',
+      });
       expect(copy.body.overrides).toEqual(read.body.overrides);
     });
 
     it('a new organization gets a default calendar and the guide policies', async () => {
       const founder = await makeUser(t);
       const org = await createOrg(t, founder, 'brand');
-      const calendars = await t.http().get(api(`/orgs/${org.id}/service-calendars`)).set(founder.auth).expect(200);
+      const calendars = await t
+        .http()
+        .get(api(`/orgs/${org.id}/service-calendars`))
+        .set(founder.auth)
+        .expect(200);
       expect(calendars.body.items).toHaveLength(1);
       expect(calendars.body.items[0]).toMatchObject({ isDefault: true, workingDayMinutes: 450 });
-      const policies = await t.http().get(api(`/orgs/${org.id}/sla-policies`)).set(founder.auth).expect(200);
+      const policies = await t
+        .http()
+        .get(api(`/orgs/${org.id}/sla-policies`))
+        .set(founder.auth)
+        .expect(200);
       expect(policies.body.items).toMatchObject([
         {
           position: 1,
@@ -167,14 +203,26 @@ describe('service levels', () => {
       const res = await dueTime(agentA, { from: '2026-02-13T16:00:00+08:00', minutes: 900, mode: 'working' });
       expect(res.body.dueAt).toBe('2026-02-24T08:00:00.000Z');
       // Fri 02-27 17:00: 60 that day, the other 60 on make-up Saturday 02-28 from 09:00.
-      const saturday = await dueTime(agentA, { from: '2026-02-27T17:00:00+08:00', minutes: 120, mode: 'working' });
+      const saturday = await dueTime(agentA, {
+        from: '2026-02-27T17:00:00+08:00',
+        minutes: 120,
+        mode: 'working',
+      });
       expect(saturday.body.dueAt).toBe('2026-02-28T02:00:00.000Z');
-      const closed = await dueTime(agentA, { from: '2026-02-16T10:00:00+08:00', minutes: 0, mode: 'working' });
+      const closed = await dueTime(agentA, {
+        from: '2026-02-16T10:00:00+08:00',
+        minutes: 0,
+        mode: 'working',
+      });
       expect(closed.body).toMatchObject({ openAtFrom: false, nextOpeningAt: '2026-02-24T01:00:00.000Z' });
     });
 
     it('wall-clock minutes ignore the calendar', async () => {
-      const res = await dueTime(agentA, { from: '2026-02-13T16:00:00+08:00', minutes: 1440, mode: 'wall_clock' });
+      const res = await dueTime(agentA, {
+        from: '2026-02-13T16:00:00+08:00',
+        minutes: 1440,
+        mode: 'wall_clock',
+      });
       expect(res.body.dueAt).toBe('2026-02-14T08:00:00.000Z');
     });
 
@@ -206,7 +254,12 @@ describe('service levels', () => {
     });
 
     it('refuses bad input', async () => {
-      problem(await dueTime(agentA, { from: '2026-03-10', minutes: 10, mode: 'working' }), 400, 'validation_failed', 'from');
+      problem(
+        await dueTime(agentA, { from: '2026-03-10', minutes: 10, mode: 'working' }),
+        400,
+        'validation_failed',
+        'from',
+      );
       problem(
         await dueTime(agentA, { from: '2026-03-10T09:00:00Z', minutes: -1, mode: 'working' }),
         400,
@@ -229,7 +282,11 @@ describe('service levels', () => {
 
   describe('calendar rules', () => {
     const create = (body: Record<string, unknown>) =>
-      t.http().post(api(`/orgs/${orgA.id}/service-calendars`)).set(ownerA.auth).send(body);
+      t
+        .http()
+        .post(api(`/orgs/${orgA.id}/service-calendars`))
+        .set(ownerA.auth)
+        .send(body);
 
     it('a period that ends before it starts is 400 naming it', async () => {
       const res = await create({ name: 'bad', weeklyHours: week([{ start: '18:00', end: '09:00' }]) });
@@ -250,17 +307,28 @@ describe('service levels', () => {
     it('an invalid date, a bad time zone, a holiday with hours are 400', async () => {
       const hours = week([{ start: '09:00', end: '17:00' }]);
       problem(
-        await create({ name: 'bad', weeklyHours: hours, overrides: [{ date: '2026-02-30', kind: 'holiday', name: 'x' }] }),
+        await create({
+          name: 'bad',
+          weeklyHours: hours,
+          overrides: [{ date: '2026-02-30', kind: 'holiday', name: 'x' }],
+        }),
         400,
         'validation_failed',
         'overrides.0.date',
       );
-      problem(await create({ name: 'bad', weeklyHours: hours, timeZone: 'Mars/Olympus' }), 400, 'validation_failed', 'timeZone');
+      problem(
+        await create({ name: 'bad', weeklyHours: hours, timeZone: 'Mars/Olympus' }),
+        400,
+        'validation_failed',
+        'timeZone',
+      );
       problem(
         await create({
           name: 'bad',
           weeklyHours: hours,
-          overrides: [{ date: '2026-05-01', kind: 'holiday', name: 'x', periods: [{ start: '09:00', end: '10:00' }] }],
+          overrides: [
+            { date: '2026-05-01', kind: 'holiday', name: 'x', periods: [{ start: '09:00', end: '10:00' }] },
+          ],
         }),
         400,
         'validation_failed',
@@ -268,7 +336,9 @@ describe('service levels', () => {
       );
       problem(await create({ name: 'bad' }), 400, 'validation_failed', 'weeklyHours');
       problem(await create({ name: 'bad', weeklyHours: hours, color: 'red' }), 400, 'validation_failed');
-      const stored = await t.db.query(`SELECT count(*)::int AS n FROM service_calendars WHERE org_id = $1`, [orgA.id]);
+      const stored = await t.db.query(`SELECT count(*)::int AS n FROM service_calendars WHERE org_id = $1`, [
+        orgA.id,
+      ]);
       expect(stored[0].n).toBe(1);
     });
 
@@ -277,19 +347,37 @@ describe('service levels', () => {
         name: 'Evening desk',
         timeZone: 'Europe/Berlin',
         weeklyHours: week([{ start: '13:00', end: '21:00' }]),
-        overrides: [{ date: '2026-03-14', kind: 'workday', name: 'Saturday shift', periods: [{ start: '10:00', end: '12:00' }] }],
+        overrides: [
+          {
+            date: '2026-03-14',
+            kind: 'workday',
+            name: 'Saturday shift',
+            periods: [{ start: '10:00', end: '12:00' }],
+          },
+        ],
         isDefault: true,
       });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ isDefault: true, workingDayMinutes: 480, copiedFrom: null });
       // Fri 2026-03-13 20:00 CET + 120: 60 on Friday, 60 on the Saturday shift from 10:00 CET (09:00Z).
-      const due = await dueTime(agentA, { from: '2026-03-13T19:00:00Z', minutes: 120, mode: 'working' }, orgA.id, res.body.id);
+      const due = await dueTime(
+        agentA,
+        { from: '2026-03-13T19:00:00Z', minutes: 120, mode: 'working' },
+        orgA.id,
+        res.body.id,
+      );
       expect(due.body.dueAt).toBe('2026-03-14T10:00:00.000Z');
-      const previous = await t.http().get(api(`/orgs/${orgA.id}/service-calendars/${calendarA}`)).set(ownerA.auth);
+      const previous = await t
+        .http()
+        .get(api(`/orgs/${orgA.id}/service-calendars/${calendarA}`))
+        .set(ownerA.auth);
       expect(previous.body.isDefault).toBe(false);
       // The default cannot be deleted; an unused calendar can.
       problem(
-        await t.http().delete(api(`/orgs/${orgA.id}/service-calendars/${res.body.id}`)).set(ownerA.auth),
+        await t
+          .http()
+          .delete(api(`/orgs/${orgA.id}/service-calendars/${res.body.id}`))
+          .set(ownerA.auth),
         409,
         'reference_in_use',
       );
@@ -299,13 +387,21 @@ describe('service levels', () => {
         .set(ownerA.auth)
         .send({ isDefault: true })
         .expect(200);
-      await t.http().delete(api(`/orgs/${orgA.id}/service-calendars/${res.body.id}`)).set(ownerA.auth).expect(204);
+      await t
+        .http()
+        .delete(api(`/orgs/${orgA.id}/service-calendars/${res.body.id}`))
+        .set(ownerA.auth)
+        .expect(204);
     });
   });
 
   describe('SLA policies', () => {
     const create = (body: Record<string, unknown>, user = ownerA) =>
-      t.http().post(api(`/orgs/${orgA.id}/sla-policies`)).set(user.auth).send(body);
+      t
+        .http()
+        .post(api(`/orgs/${orgA.id}/sla-policies`))
+        .set(user.auth)
+        .send(body);
 
     it('creates, orders, edits with ETag and resolves the first match', async () => {
       const vip = await create({
@@ -317,8 +413,15 @@ describe('service levels', () => {
         warnBeforeMinutes: 15,
       });
       expect(vip.status).toBe(201);
-      expect(vip.body).toMatchObject({ position: 1, conditions: { customerTiers: ['vip'] }, calendarId: calendarA });
-      const any = await create({ name: 'Everything else', resolution: { minutes: 2880, mode: 'wall_clock' } });
+      expect(vip.body).toMatchObject({
+        position: 1,
+        conditions: { customerTiers: ['vip'] },
+        calendarId: calendarA,
+      });
+      const any = await create({
+        name: 'Everything else',
+        resolution: { minutes: 2880, mode: 'wall_clock' },
+      });
       expect(any.body.position).toBe(2);
 
       const resolver = t.get(SlaPolicyResolver);
@@ -337,13 +440,21 @@ describe('service levels', () => {
       expect(reordered.body.items.map((p: { id: string }) => p.id)).toEqual([any.body.id, vip.body.id]);
       expect((await resolver.resolve(orgA.id, facts))?.policy.id).toBe(any.body.id);
       problem(
-        await t.http().post(api(`/orgs/${orgA.id}/sla-policies/reorder`)).set(ownerA.auth).send({ policyIds: [vip.body.id] }),
+        await t
+          .http()
+          .post(api(`/orgs/${orgA.id}/sla-policies/reorder`))
+          .set(ownerA.auth)
+          .send({ policyIds: [vip.body.id] }),
         400,
         'validation_failed',
         'policyIds',
       );
 
-      const read = await t.http().get(api(`/orgs/${orgA.id}/sla-policies/${vip.body.id}`)).set(agentA.auth).expect(200);
+      const read = await t
+        .http()
+        .get(api(`/orgs/${orgA.id}/sla-policies/${vip.body.id}`))
+        .set(agentA.auth)
+        .expect(200);
       const edited = await t
         .http()
         .patch(api(`/orgs/${orgA.id}/sla-policies/${vip.body.id}`))
@@ -351,7 +462,11 @@ describe('service levels', () => {
         .set('If-Match', read.headers.etag)
         .send({ firstResponse: null, warnBeforeMinutes: null })
         .expect(200);
-      expect(edited.body).toMatchObject({ firstResponse: null, resolution: { minutes: 450 }, warnBeforeMinutes: null });
+      expect(edited.body).toMatchObject({
+        firstResponse: null,
+        resolution: { minutes: 450 },
+        warnBeforeMinutes: null,
+      });
       problem(
         await t
           .http()
@@ -376,25 +491,55 @@ describe('service levels', () => {
         .send({ calendarId: extra.body.id })
         .expect(200);
       problem(
-        await t.http().delete(api(`/orgs/${orgA.id}/service-calendars/${extra.body.id}`)).set(ownerA.auth),
+        await t
+          .http()
+          .delete(api(`/orgs/${orgA.id}/service-calendars/${extra.body.id}`))
+          .set(ownerA.auth),
         409,
         'reference_in_use',
       );
-      await t.http().delete(api(`/orgs/${orgA.id}/sla-policies/${any.body.id}`)).set(ownerA.auth).expect(204);
-      await t.http().delete(api(`/orgs/${orgA.id}/service-calendars/${extra.body.id}`)).set(ownerA.auth).expect(204);
+      await t
+        .http()
+        .delete(api(`/orgs/${orgA.id}/sla-policies/${any.body.id}`))
+        .set(ownerA.auth)
+        .expect(204);
+      await t
+        .http()
+        .delete(api(`/orgs/${orgA.id}/service-calendars/${extra.body.id}`))
+        .set(ownerA.auth)
+        .expect(204);
     });
 
     it('a zero target, no target, an unknown value are 400', async () => {
-      problem(await create({ name: 'z', resolution: { minutes: 0, mode: 'working' } }), 400, 'validation_failed', 'resolution.minutes');
-      problem(await create({ name: 'z', firstResponse: { minutes: -5, mode: 'wall_clock' } }), 400, 'validation_failed', 'firstResponse.minutes');
+      problem(
+        await create({ name: 'z', resolution: { minutes: 0, mode: 'working' } }),
+        400,
+        'validation_failed',
+        'resolution.minutes',
+      );
+      problem(
+        await create({ name: 'z', firstResponse: { minutes: -5, mode: 'wall_clock' } }),
+        400,
+        'validation_failed',
+        'firstResponse.minutes',
+      );
       problem(await create({ name: 'z' }), 400, 'validation_failed', 'resolution');
       problem(
-        await create({ name: 'z', conditions: { channels: ['fax'] }, resolution: { minutes: 5, mode: 'working' } }),
+        await create({
+          name: 'z',
+          conditions: { channels: ['fax'] },
+          resolution: { minutes: 5, mode: 'working' },
+        }),
         400,
         'validation_failed',
         'conditions.channels',
       );
-      problem(await create({ name: 'z', resolution: { minutes: 5, mode: 'hours' } }), 400, 'validation_failed', 'resolution.mode');
+      problem(
+        await create({ name: 'z', resolution: { minutes: 5, mode: 'hours' } }),
+        400,
+        'validation_failed',
+        'resolution.mode',
+      );
     });
 
     it("another organization's calendar is not a reference (422)", async () => {
@@ -415,11 +560,25 @@ describe('service levels', () => {
 
   describe('access', () => {
     it("another tenant's calendar and policy answer 404", async () => {
-      const policies = await t.http().get(api(`/orgs/${orgA.id}/sla-policies`)).set(ownerA.auth);
+      const policies = await t
+        .http()
+        .get(api(`/orgs/${orgA.id}/sla-policies`))
+        .set(ownerA.auth);
       const policyId = policies.body.items[0].id;
-      problem(await t.http().get(api(`/orgs/${orgB.id}/service-calendars/${calendarA}`)).set(ownerB.auth), 404, 'not_found');
       problem(
-        await t.http().patch(api(`/orgs/${orgB.id}/service-calendars/${calendarA}`)).set(ownerB.auth).send({ name: 'x' }),
+        await t
+          .http()
+          .get(api(`/orgs/${orgB.id}/service-calendars/${calendarA}`))
+          .set(ownerB.auth),
+        404,
+        'not_found',
+      );
+      problem(
+        await t
+          .http()
+          .patch(api(`/orgs/${orgB.id}/service-calendars/${calendarA}`))
+          .set(ownerB.auth)
+          .send({ name: 'x' }),
         404,
         'not_found',
       );
@@ -432,16 +591,46 @@ describe('service levels', () => {
         404,
         'not_found',
       );
-      problem(await t.http().get(api(`/orgs/${orgB.id}/sla-policies/${policyId}`)).set(ownerB.auth), 404, 'not_found');
-      problem(await t.http().delete(api(`/orgs/${orgB.id}/sla-policies/${policyId}`)).set(ownerB.auth), 404, 'not_found');
-      await t.http().get(api(`/orgs/${orgA.id}/service-calendars`)).set(ownerB.auth).expect(404);
+      problem(
+        await t
+          .http()
+          .get(api(`/orgs/${orgB.id}/sla-policies/${policyId}`))
+          .set(ownerB.auth),
+        404,
+        'not_found',
+      );
+      problem(
+        await t
+          .http()
+          .delete(api(`/orgs/${orgB.id}/sla-policies/${policyId}`))
+          .set(ownerB.auth),
+        404,
+        'not_found',
+      );
+      await t
+        .http()
+        .get(api(`/orgs/${orgA.id}/service-calendars`))
+        .set(ownerB.auth)
+        .expect(404);
     });
 
     it('a member without service:manage reads but cannot edit (403)', async () => {
-      await t.http().get(api(`/orgs/${orgA.id}/service-calendars`)).set(agentA.auth).expect(200);
-      await t.http().get(api(`/orgs/${orgA.id}/sla-policies`)).set(agentA.auth).expect(200);
+      await t
+        .http()
+        .get(api(`/orgs/${orgA.id}/service-calendars`))
+        .set(agentA.auth)
+        .expect(200);
+      await t
+        .http()
+        .get(api(`/orgs/${orgA.id}/sla-policies`))
+        .set(agentA.auth)
+        .expect(200);
       problem(
-        await t.http().patch(api(`/orgs/${orgA.id}/service-calendars/${calendarA}`)).set(agentA.auth).send({ name: 'x' }),
+        await t
+          .http()
+          .patch(api(`/orgs/${orgA.id}/service-calendars/${calendarA}`))
+          .set(agentA.auth)
+          .send({ name: 'x' }),
         403,
         'permission_denied',
       );
@@ -455,7 +644,11 @@ describe('service levels', () => {
         'permission_denied',
       );
       problem(
-        await t.http().post(api(`/orgs/${orgA.id}/service-calendars`)).set(agentA.auth).send({ name: 'x', copyFrom: 'platform' }),
+        await t
+          .http()
+          .post(api(`/orgs/${orgA.id}/service-calendars`))
+          .set(agentA.auth)
+          .send({ name: 'x', copyFrom: 'platform' }),
         403,
         'permission_denied',
       );
@@ -472,7 +665,11 @@ describe('service levels', () => {
         ],
       });
       problem(
-        await t.http().patch(api(`/orgs/${orgA.id}/service-calendars/${calendarA}`)).set(lead.auth).send({ name: 'x' }),
+        await t
+          .http()
+          .patch(api(`/orgs/${orgA.id}/service-calendars/${calendarA}`))
+          .set(lead.auth)
+          .send({ name: 'x' }),
         403,
         'permission_denied',
       );

@@ -37,7 +37,9 @@ export function periodProblems(periods: readonly Period[], field: string): Field
     }
   });
   if (problems.length > 0) return problems;
-  const order = periods.map((p, i) => ({ p, i })).sort((a, b) => minuteOfDay(a.p.start) - minuteOfDay(b.p.start));
+  const order = periods
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => minuteOfDay(a.p.start) - minuteOfDay(b.p.start));
   for (let k = 1; k < order.length; k++) {
     const before = order[k - 1];
     const after = order[k];
@@ -80,7 +82,10 @@ export function calendarProblems(input: {
       seen.set(o.date, i);
     }
     if (o.kind === 'holiday' && o.periods !== null && o.periods.length > 0) {
-      problems.push({ field: `overrides.${i}.periods`, message: 'a holiday is closed all day; leave periods out' });
+      problems.push({
+        field: `overrides.${i}.periods`,
+        message: 'a holiday is closed all day; leave periods out',
+      });
     }
     if (o.kind === 'workday' && o.periods) {
       problems.push(...periodProblems(o.periods, `overrides.${i}.periods`));

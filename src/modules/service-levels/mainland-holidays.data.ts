@@ -15,7 +15,11 @@ import { DateOverride } from './calendar.types';
 
 const days = (from: string, to: string): string[] => {
   const out: string[] = [];
-  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
+  for (
+    let d = new Date(`${from}T00:00:00Z`);
+    d <= new Date(`${to}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 1)
+  ) {
     out.push(d.toISOString().slice(0, 10));
   }
   return out;
@@ -25,7 +29,13 @@ const holiday = (name: string, from: string, to = from, provisional = false): Da
   days(from, to).map((date) => ({ date, kind: 'holiday', name, periods: null, provisional }));
 
 const workday = (name: string, ...dates: string[]): DateOverride[] =>
-  dates.map((date) => ({ date, kind: 'workday', name: `${name}调休上班`, periods: null, provisional: false }));
+  dates.map((date) => ({
+    date,
+    kind: 'workday',
+    name: `${name}调休上班`,
+    periods: null,
+    provisional: false,
+  }));
 
 export const MAINLAND_HOLIDAYS_VERSION = '2025-2027.1';
 

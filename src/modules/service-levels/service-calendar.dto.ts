@@ -212,7 +212,12 @@ export class ServiceCalendarDto {
   @ApiProperty()
   isDefault: boolean;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The calendar this was copied from' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The calendar this was copied from',
+  })
   copiedFrom: string | null;
 
   @ApiProperty({ description: "Working minutes of one working day: the regular weekday's open minutes" })

@@ -62,7 +62,10 @@ export class ServiceCalendarsController {
 
   @Get(':calendarId')
   @Authorize({ permission: 'tickets:read' })
-  @ApiOperation({ operationId: 'getServiceCalendar', summary: 'One calendar, with its ETag for a later If-Match' })
+  @ApiOperation({
+    operationId: 'getServiceCalendar',
+    summary: 'One calendar, with its ETag for a later If-Match',
+  })
   @ApiOkWithEtag(ServiceCalendarDto)
   @ApiProblems(400)
   getServiceCalendar(
@@ -76,7 +79,8 @@ export class ServiceCalendarsController {
   @Authorize({ permission: 'service:manage' })
   @ApiOperation({
     operationId: 'updateServiceCalendar',
-    summary: 'Edit a calendar: name, time zone, weekly hours, the whole list of date overrides, or make it the default',
+    summary:
+      'Edit a calendar: name, time zone, weekly hours, the whole list of date overrides, or make it the default',
     description:
       'Needs the permission over the whole organization. Platform staff edit the platform calendar here, in the ' +
       'platform organization. Due times computed after the edit use the new version.',
@@ -98,7 +102,8 @@ export class ServiceCalendarsController {
   @Authorize({ permission: 'service:manage' })
   @ApiOperation({
     operationId: 'deleteServiceCalendar',
-    summary: 'Delete an unused calendar (not the default, named by no SLA policy: else 409 `reference_in_use`)',
+    summary:
+      'Delete an unused calendar (not the default, named by no SLA policy: else 409 `reference_in_use`)',
   })
   @ApiProblems(400, 409)
   async deleteServiceCalendar(
@@ -113,7 +118,8 @@ export class ServiceCalendarsController {
   @Authorize({ permission: 'tickets:read' })
   @ApiOperation({
     operationId: 'computeServiceCalendarDueTime',
-    summary: 'When `minutes` of working or wall-clock time after `from` fall due on this calendar, pauses excluded',
+    summary:
+      'When `minutes` of working or wall-clock time after `from` fall due on this calendar, pauses excluded',
     description: 'The arithmetic the SLA clock uses, for frontends and checks. Writes nothing.',
   })
   @ApiOkResponse({ type: DueTimeDto })

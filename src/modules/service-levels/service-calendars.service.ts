@@ -28,7 +28,8 @@ const SORT_KEYS: Record<string, SortKey> = {
   createdAt: { column: 'c.created_at', kind: 'timestamp', milliseconds: true },
 };
 
-const periodsOf = (periods: readonly Period[]): Period[] => periods.map((p) => ({ start: p.start, end: p.end }));
+const periodsOf = (periods: readonly Period[]): Period[] =>
+  periods.map((p) => ({ start: p.start, end: p.end }));
 
 const weeklyOf = (dto: WeeklyHoursDto): WeeklyHours => ({
   mon: periodsOf(dto.mon),
@@ -52,7 +53,11 @@ const overridesOf = (dtos: readonly DateOverrideInputDto[]): DateOverride[] =>
     }))
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 
-function assertValid(input: { timeZone?: string; weeklyHours?: WeeklyHours; overrides?: DateOverrideInputDto[] }) {
+function assertValid(input: {
+  timeZone?: string;
+  weeklyHours?: WeeklyHours;
+  overrides?: DateOverrideInputDto[];
+}) {
   const problems = calendarProblems({
     timeZone: input.timeZone,
     weeklyHours: input.weeklyHours,
@@ -155,7 +160,11 @@ export class ServiceCalendarsService {
       const before = await this.load(manager, scope.orgId, calendarId, { lock: true });
       assertIfMatch(ifMatch, before.version);
       const weeklyHours = dto.weeklyHours ? weeklyOf(dto.weeklyHours) : before.weekly_hours;
-      assertValid({ timeZone: dto.timeZone, weeklyHours: dto.weeklyHours && weeklyHours, overrides: dto.overrides });
+      assertValid({
+        timeZone: dto.timeZone,
+        weeklyHours: dto.weeklyHours && weeklyHours,
+        overrides: dto.overrides,
+      });
       if (dto.isDefault && !before.is_default) await this.clearDefault(manager, scope.orgId);
       await manager.query(
         `UPDATE service_calendars SET name = $3, time_zone = $4, weekly_hours = $5::jsonb, overrides = $6::jsonb,
@@ -197,7 +206,10 @@ export class ServiceCalendarsService {
           extensions: { policyIds: users.map((u) => u.id) },
         });
       }
-      await manager.query(`DELETE FROM service_calendars WHERE org_id = $1 AND id = $2`, [scope.orgId, calendarId]);
+      await manager.query(`DELETE FROM service_calendars WHERE org_id = $1 AND id = $2`, [
+        scope.orgId,
+        calendarId,
+      ]);
     });
   }
 

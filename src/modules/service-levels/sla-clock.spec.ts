@@ -34,7 +34,9 @@ describe('SlaClock', () => {
     // Tue 2026-03-10 09:00, 120 working minutes, paused 10:00–14:00: the clock ran 60 minutes before
     // the pause, so 60 remain from 14:00 → 15:00.
     const start = at('2026-03-10T09:00:00+08:00');
-    const pauses = [{ pausedAt: at('2026-03-10T10:00:00+08:00'), resumedAt: at('2026-03-10T14:00:00+08:00') }];
+    const pauses = [
+      { pausedAt: at('2026-03-10T10:00:00+08:00'), resumedAt: at('2026-03-10T14:00:00+08:00') },
+    ];
     expect(iso(dueAt(working, cal, start, pauses))).toBe('2026-03-10T07:00:00.000Z');
     expect(remainingMinutes(working, cal, start, pauses, at('2026-03-10T14:30:00+08:00'))).toBe(30);
   });
@@ -42,9 +44,9 @@ describe('SlaClock', () => {
   it('no due time while paused; wall-clock pauses move the due time by their length', () => {
     const start = at('2026-03-10T09:00:00+08:00');
     expect(dueAt(wall, null, start, [{ pausedAt: start + 3_600_000, resumedAt: null }])).toBeNull();
-    expect(iso(dueAt(wall, null, start, [{ pausedAt: start + 3_600_000, resumedAt: start + 5 * 3_600_000 }]))).toBe(
-      '2026-03-11T05:00:00.000Z',
-    );
+    expect(
+      iso(dueAt(wall, null, start, [{ pausedAt: start + 3_600_000, resumedAt: start + 5 * 3_600_000 }])),
+    ).toBe('2026-03-11T05:00:00.000Z');
   });
 
   it('computes every target of a policy and the minutes left', () => {
@@ -57,6 +59,10 @@ describe('SlaClock', () => {
     expect(iso(times.firstResponseDueAt)).toBe('2026-02-14T08:00:00.000Z');
     expect(iso(times.resolutionDueAt)).toBe('2026-02-24T08:00:00.000Z');
     expect(times.nextResponseDueAt).toBeNull();
-    expect(times.remainingMinutes).toEqual({ firstResponse: 1440 - 17 * 60, nextResponse: null, resolution: 900 - 120 });
+    expect(times.remainingMinutes).toEqual({
+      firstResponse: 1440 - 17 * 60,
+      nextResponse: null,
+      resolution: 900 - 120,
+    });
   });
 });

@@ -52,13 +52,23 @@ function needCalendar(target: SlaTarget, calendar: CompiledCalendar | null): Com
 }
 
 /** Minutes the target's clock counts from `from` to `to` (no pauses). */
-export function measure(target: SlaTarget, calendar: CompiledCalendar | null, from: number, to: number): number {
+export function measure(
+  target: SlaTarget,
+  calendar: CompiledCalendar | null,
+  from: number,
+  to: number,
+): number {
   if (target.mode === 'wall_clock') return (to - from) / MINUTE;
   return workingMinutesBetween(needCalendar(target, calendar), from, to);
 }
 
 /** The instant `minutes` of the target's clock after `from` (no pauses). */
-export function advance(target: SlaTarget, calendar: CompiledCalendar | null, from: number, minutes: number): number {
+export function advance(
+  target: SlaTarget,
+  calendar: CompiledCalendar | null,
+  from: number,
+  minutes: number,
+): number {
   if (target.mode === 'wall_clock') return from + minutes * MINUTE;
   return addWorkingMinutes(needCalendar(target, calendar), from, minutes);
 }
@@ -132,7 +142,11 @@ export interface SlaTimes {
 }
 
 /** Every due time of a policy's targets, and what is left of each at `input.at`. */
-export function computeSla(targets: SlaTargets, calendar: CompiledCalendar | null, input: SlaInput): SlaTimes {
+export function computeSla(
+  targets: SlaTargets,
+  calendar: CompiledCalendar | null,
+  input: SlaInput,
+): SlaTimes {
   const { startedAt, pauses, awaitingReplySince, at } = input;
   const nextStart = awaitingReplySince;
   // A next response counts from the customer's message; pauses before that message do not matter.

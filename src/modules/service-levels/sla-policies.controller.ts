@@ -31,7 +31,10 @@ export class SlaPoliciesController {
   })
   @ApiOkResponse({ type: SlaPolicyPageDto })
   @ApiProblems(400)
-  listSlaPolicies(@Scope() scope: DataScope, @Query() query: ListSlaPoliciesQueryDto): Promise<Page<SlaPolicyDto>> {
+  listSlaPolicies(
+    @Scope() scope: DataScope,
+    @Query() query: ListSlaPoliciesQueryDto,
+  ): Promise<Page<SlaPolicyDto>> {
     return this.policies.list(scope, query);
   }
 
@@ -47,7 +50,10 @@ export class SlaPoliciesController {
   })
   @ApiCreatedResponse({ type: SlaPolicyDto })
   @ApiProblems(400, 422)
-  createSlaPolicy(@Scope() scope: DataScope, @Body() dto: CreateSlaPolicyDto): Promise<Versioned<SlaPolicyDto>> {
+  createSlaPolicy(
+    @Scope() scope: DataScope,
+    @Body() dto: CreateSlaPolicyDto,
+  ): Promise<Versioned<SlaPolicyDto>> {
     return this.policies.create(scope, dto);
   }
 
@@ -61,7 +67,10 @@ export class SlaPoliciesController {
   })
   @ApiOkResponse({ type: SlaPolicyListDto })
   @ApiProblems(400)
-  reorderSlaPolicies(@Scope() scope: DataScope, @Body() dto: ReorderSlaPoliciesDto): Promise<SlaPolicyListDto> {
+  reorderSlaPolicies(
+    @Scope() scope: DataScope,
+    @Body() dto: ReorderSlaPoliciesDto,
+  ): Promise<SlaPolicyListDto> {
     return this.policies.reorder(scope, dto);
   }
 
@@ -99,7 +108,10 @@ export class SlaPoliciesController {
   @Delete(':policyId')
   @HttpCode(204)
   @Authorize({ permission: 'service:manage' })
-  @ApiOperation({ operationId: 'deleteSlaPolicy', summary: 'Delete a policy (tickets keep the due times computed)' })
+  @ApiOperation({
+    operationId: 'deleteSlaPolicy',
+    summary: 'Delete a policy (tickets keep the due times computed)',
+  })
   @ApiProblems(400)
   async deleteSlaPolicy(
     @Scope() scope: DataScope,

@@ -230,8 +230,15 @@ export class SlaPoliciesService {
 }
 
 /** A policy measures something: at least one of its three targets is set. */
-function assertHasTarget(targets: { firstResponse?: unknown; nextResponse?: unknown; resolution?: unknown }): void {
+function assertHasTarget(targets: {
+  firstResponse?: unknown;
+  nextResponse?: unknown;
+  resolution?: unknown;
+}): void {
   if (!targets.firstResponse && !targets.nextResponse && !targets.resolution) {
-    throw DomainError.validation('resolution', 'a policy needs at least one of firstResponse, nextResponse, resolution');
+    throw DomainError.validation(
+      'resolution',
+      'a policy needs at least one of firstResponse, nextResponse, resolution',
+    );
   }
 }

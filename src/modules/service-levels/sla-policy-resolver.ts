@@ -61,7 +61,11 @@ export class SlaPolicyResolver {
     return {
       policy: toPolicyDto(row),
       calendar,
-      targets: { firstResponse: row.first_response, nextResponse: row.next_response, resolution: row.resolution },
+      targets: {
+        firstResponse: row.first_response,
+        nextResponse: row.next_response,
+        resolution: row.resolution,
+      },
     };
   }
 }

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsIn,
+  IsInt,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { HasNoControlCharacters, NestedObject, Nullable, Optional, Trim } from '../../common/validation';
 import { PageQueryDto } from '../../platform/http/pagination';
 import { MAX_MINUTES } from './service-calendar.dto';
@@ -197,7 +208,12 @@ export class SlaPolicyDto {
   @ApiProperty({ type: SlaTargetViewDto, nullable: true })
   resolution: SlaTargetViewDto | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: "Null: the organization's default" })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: "Null: the organization's default",
+  })
   calendarId: string | null;
 
   @ApiProperty({ type: Number, nullable: true })

@@ -1,6 +1,12 @@
 import { CalendarDefinition, STANDARD_WEEKLY_HOURS } from './calendar.types';
 import { MAINLAND_HOLIDAYS } from './mainland-holidays.data';
-import { addWorkingMinutes, compileCalendar, isOpen, nextOpening, workingMinutesBetween } from './working-time';
+import {
+  addWorkingMinutes,
+  compileCalendar,
+  isOpen,
+  nextOpening,
+  workingMinutesBetween,
+} from './working-time';
 
 const at = (iso: string) => new Date(iso).getTime();
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -18,7 +24,9 @@ describe('working-time arithmetic (Asia/Shanghai, 09:00–12:00 and 13:30–18:0
 
   it('skips the lunch break', () => {
     // Tue 2026-03-10 11:00 +08:00, 120 working minutes: 60 until 12:00, 60 from 13:30 → 14:30.
-    expect(iso(addWorkingMinutes(cal, at('2026-03-10T11:00:00+08:00'), 120))).toBe('2026-03-10T06:30:00.000Z');
+    expect(iso(addWorkingMinutes(cal, at('2026-03-10T11:00:00+08:00'), 120))).toBe(
+      '2026-03-10T06:30:00.000Z',
+    );
   });
 
   it('a target used up exactly at closing is due at closing, not at the next opening', () => {
@@ -33,13 +41,17 @@ describe('working-time arithmetic (Asia/Shanghai, 09:00–12:00 and 13:30–18:0
 
   it('skips a weekend', () => {
     // Fri 2026-03-13 17:00: 60 on Friday, then Monday 09:00 + 60 → 10:00.
-    expect(iso(addWorkingMinutes(cal, at('2026-03-13T17:00:00+08:00'), 120))).toBe('2026-03-16T02:00:00.000Z');
+    expect(iso(addWorkingMinutes(cal, at('2026-03-13T17:00:00+08:00'), 120))).toBe(
+      '2026-03-16T02:00:00.000Z',
+    );
   });
 
   it('skips a public holiday and works a make-up Saturday (调休)', () => {
     // Fri 2026-02-13 16:00, 900 minutes: Fri 120, Sat 02-14 (make-up) 450, 02-15…02-23 closed,
     // Tue 02-24: 180 to 12:00, 150 from 13:30 → 16:00.
-    expect(iso(addWorkingMinutes(cal, at('2026-02-13T16:00:00+08:00'), 900))).toBe('2026-02-24T08:00:00.000Z');
+    expect(iso(addWorkingMinutes(cal, at('2026-02-13T16:00:00+08:00'), 900))).toBe(
+      '2026-02-24T08:00:00.000Z',
+    );
     expect(isOpen(cal, at('2026-02-14T10:00:00+08:00'))).toBe(true);
     expect(isOpen(cal, at('2026-02-16T10:00:00+08:00'))).toBe(false);
     expect(isOpen(cal, at('2026-02-28T15:00:00+08:00'))).toBe(true);
@@ -47,9 +59,13 @@ describe('working-time arithmetic (Asia/Shanghai, 09:00–12:00 and 13:30–18:0
   });
 
   it('measures working minutes between two instants, across a year end', () => {
-    expect(workingMinutesBetween(cal, at('2026-03-10T11:00:00+08:00'), at('2026-03-10T14:30:00+08:00'))).toBe(120);
+    expect(workingMinutesBetween(cal, at('2026-03-10T11:00:00+08:00'), at('2026-03-10T14:30:00+08:00'))).toBe(
+      120,
+    );
     // Thu 2026-12-31 17:00 → Mon 2027-01-04 09:30: 60 on Thursday, Jan 1 (元旦) closed, 30 on Monday.
-    expect(workingMinutesBetween(cal, at('2026-12-31T17:00:00+08:00'), at('2027-01-04T09:30:00+08:00'))).toBe(90);
+    expect(workingMinutesBetween(cal, at('2026-12-31T17:00:00+08:00'), at('2027-01-04T09:30:00+08:00'))).toBe(
+      90,
+    );
     expect(iso(addWorkingMinutes(cal, at('2026-12-31T17:00:00+08:00'), 90))).toBe('2027-01-04T01:30:00.000Z');
   });
 
@@ -63,9 +79,19 @@ describe('working-time arithmetic (Asia/Shanghai, 09:00–12:00 and 13:30–18:0
     const custom = compileCalendar({
       ...mainland,
       id: 'short-makeup',
-      overrides: [{ date: '2026-02-14', kind: 'workday', name: '调休', periods: [{ start: '10:00', end: '12:00' }], provisional: false }],
+      overrides: [
+        {
+          date: '2026-02-14',
+          kind: 'workday',
+          name: '调休',
+          periods: [{ start: '10:00', end: '12:00' }],
+          provisional: false,
+        },
+      ],
     });
-    expect(workingMinutesBetween(custom, at('2026-02-14T00:00:00+08:00'), at('2026-02-15T00:00:00+08:00'))).toBe(120);
+    expect(
+      workingMinutesBetween(custom, at('2026-02-14T00:00:00+08:00'), at('2026-02-15T00:00:00+08:00')),
+    ).toBe(120);
   });
 
   it('follows wall-clock hours across a DST change (America/New_York, 2026-03-08)', () => {
@@ -88,7 +114,8 @@ describe('working-time arithmetic (Asia/Shanghai, 09:00–12:00 and 13:30–18:0
     addWorkingMinutes(cal, start, 1);
     const t0 = performance.now();
     let sink = 0;
-    for (let i = 0; i < 100_000; i++) sink += addWorkingMinutes(cal, start + (i % 5000) * 3_600_000, 60 + (i % 900));
+    for (let i = 0; i < 100_000; i++)
+      sink += addWorkingMinutes(cal, start + (i % 5000) * 3_600_000, 60 + (i % 900));
     const seconds = (performance.now() - t0) / 1000;
     expect(sink).toBeGreaterThan(0);
     expect(100_000 / seconds).toBeGreaterThan(100_000);

@@ -43,9 +43,7 @@ export class CompiledCalendar {
     this.version = definition.version;
     this.timeZone = definition.timeZone;
     const toMinutes = (periods: readonly { start: string; end: string }[]): DayPeriods =>
-      periods
-        .map((p) => [minuteOfDay(p.start), minuteOfDay(p.end)] as const)
-        .sort((a, b) => a[0] - b[0]);
+      periods.map((p) => [minuteOfDay(p.start), minuteOfDay(p.end)] as const).sort((a, b) => a[0] - b[0]);
     // luxon numbers weekdays 1 (Monday) to 7 (Sunday); index 0 stays unused.
     this.weekly = [[], ...WEEKDAYS.map((day) => toMinutes(definition.weeklyHours[day]))];
     const makeUp = toMinutes(regularWeekdayHours(definition.weeklyHours));
@@ -83,7 +81,13 @@ export class CompiledCalendar {
       minute === 1440
         ? date.plus({ days: 1 }).startOf('day').toMillis()
         : DateTime.fromObject(
-            { year: date.year, month: date.month, day: date.day, hour: Math.floor(minute / 60), minute: minute % 60 },
+            {
+              year: date.year,
+              month: date.month,
+              day: date.day,
+              hour: Math.floor(minute / 60),
+              minute: minute % 60,
+            },
             { zone },
           ).toMillis();
     const first = DateTime.fromObject({ year, month: 1, day: 1 }, { zone });
