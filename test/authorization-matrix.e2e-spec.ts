@@ -44,7 +44,16 @@ const VALID_BODIES: Record<string, (ids: { unitId: string }) => object> = {
 };
 
 /** Path ids of rows that belong to no unit: the sibling-unit case does not apply to them. */
-const ORGANIZATION_WIDE = new Set(['roleId', 'keyId', 'wordId', 'authorizationId', 'assignmentId', 'taskId']);
+const ORGANIZATION_WIDE = new Set([
+  'roleId',
+  'keyId',
+  'wordId',
+  'authorizationId',
+  'assignmentId',
+  'taskId',
+  'calendarId',
+  'policyId',
+]);
 /** Ids outside any organization's routes (the caller's own rows, or platform queues). */
 const NOT_TENANT_ROWS = new Set(['invitationId', 'id', 'requestId']);
 
