@@ -1,4 +1,5 @@
 import { PLATFORM_ORG_ID } from '../src/modules/access/platform-org';
+import { provisionServiceLevels } from '../src/modules/service-levels/provisioning';
 import { SlaPolicyResolver } from '../src/modules/service-levels/sla-policy-resolver';
 import { makeUser, TestUser } from './support/factories';
 import { createOrg } from './support/org-helpers';
@@ -673,6 +674,28 @@ describe('service levels', () => {
         403,
         'permission_denied',
       );
+    });
+  });
+
+  describe('provisioning', () => {
+    it('organizations that existed before get the same from the migration, once', async () => {
+      const existing = await insertOrg(t, { kind: 'agency', name: 'Existing' });
+      // The migration's own step, run twice: the second run finds the work done.
+      await provisionServiceLevels(t.db, null);
+      await provisionServiceLevels(t.db, null);
+      const calendars = await t.db.query(
+        `SELECT is_default, jsonb_array_length(overrides) AS n FROM service_calendars WHERE org_id = $1`,
+        [existing.id],
+      );
+      expect(calendars).toEqual([{ is_default: true, n: 28 + 33 + 13 + 5 + 6 }]);
+      const policies = await t.db.query(
+        `SELECT seed_key, position FROM sla_policies WHERE org_id = $1 ORDER BY position`,
+        [existing.id],
+      );
+      expect(policies).toEqual([
+        { seed_key: 'guide:consultation', position: 1 },
+        { seed_key: 'guide:complaint', position: 2 },
+      ]);
     });
   });
 });
