@@ -1,5 +1,6 @@
 import { PLATFORM_ORG_ID } from '../src/modules/access/platform-org';
 import { provisionServiceLevels } from '../src/modules/service-levels/provisioning';
+import { SlaClock } from '../src/modules/service-levels/sla-clock';
 import { SlaPolicyResolver } from '../src/modules/service-levels/sla-policy-resolver';
 import { makeUser, TestUser } from './support/factories';
 import { createOrg } from './support/org-helpers';
@@ -509,6 +510,49 @@ describe('service levels', () => {
         .delete(api(`/orgs/${orgA.id}/service-calendars/${extra.body.id}`))
         .set(ownerA.auth)
         .expect(204);
+    });
+
+    it('a priority change re-resolves the policy and recomputes from the original start', async () => {
+      const post = (body: Record<string, unknown>) =>
+        t
+          .http()
+          .post(api(`/orgs/${orgB.id}/sla-policies`))
+          .set(ownerB.auth)
+          .send(body)
+          .expect(201);
+      await t
+        .http()
+        .post(api(`/orgs/${orgB.id}/service-calendars`))
+        .set(ownerB.auth)
+        .send({ name: 'B desk', copyFrom: 'platform' })
+        .expect(201);
+      const urgent = await post({
+        name: 'Urgent complaints',
+        conditions: { ticketTypes: ['complaint'], priorities: ['urgent'] },
+        resolution: { minutes: 120, mode: 'working' },
+      });
+      const complaints = await post({
+        name: 'Complaints',
+        conditions: { ticketTypes: ['complaint'] },
+        resolution: { minutes: 900, mode: 'working' },
+      });
+      const resolver = t.get(SlaPolicyResolver);
+      const startedAt = Date.parse('2026-02-13T16:00:00+08:00');
+      const facts = { type: 'complaint', priority: 'normal', tier: null, channel: 'phone' } as const;
+      const input = { startedAt, pauses: [], awaitingReplySince: null, at: startedAt };
+
+      const normal = (await resolver.resolve(orgB.id, facts))!;
+      expect(normal.policy.id).toBe(complaints.body.id);
+      const before = SlaClock.computeSla(normal.targets, normal.calendar, input);
+      // 120 on Friday + 450 on make-up Saturday 02-14 + 330 on Tuesday 02-24 (春节 in between).
+      expect(new Date(before.resolutionDueAt!).toISOString()).toBe('2026-02-24T08:00:00.000Z');
+
+      const raised = (await resolver.resolve(orgB.id, { ...facts, priority: 'urgent' }))!;
+      expect(raised.policy.id).toBe(urgent.body.id);
+      const after = SlaClock.computeSla(raised.targets, raised.calendar, input);
+      // From the same Friday 16:00: 120 working minutes end at closing, 18:00.
+      expect(new Date(after.resolutionDueAt!).toISOString()).toBe('2026-02-13T10:00:00.000Z');
+      await expect(resolver.resolve(orgB.id, { ...facts, type: 'consultation' })).resolves.toBeNull();
     });
 
     it('a zero target, no target, an unknown value are 400', async () => {
