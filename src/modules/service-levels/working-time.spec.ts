@@ -58,6 +58,18 @@ describe('working-time arithmetic (Asia/Shanghai, 09:00–12:00 and 13:30–18:0
     expect(isOpen(cal, at('2026-03-07T15:00:00+08:00'))).toBe(false);
   });
 
+  it('without the make-up Saturday the same target lands a working day later', () => {
+    const noMakeUp = compileCalendar({
+      ...mainland,
+      id: 'no-makeup',
+      overrides: mainland.overrides.filter((o) => o.date !== '2026-02-14'),
+    });
+    // Fri 120, Tue 02-24 450, Wed 02-25 180 + 150 → 16:00.
+    expect(iso(addWorkingMinutes(noMakeUp, at('2026-02-13T16:00:00+08:00'), 900))).toBe(
+      '2026-02-25T08:00:00.000Z',
+    );
+  });
+
   it('measures working minutes between two instants, across a year end', () => {
     expect(workingMinutesBetween(cal, at('2026-03-10T11:00:00+08:00'), at('2026-03-10T14:30:00+08:00'))).toBe(
       120,
