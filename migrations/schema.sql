@@ -772,6 +772,40 @@ CREATE TABLE public.sensitive_words (
     CONSTRAINT sensitive_words_term_key_check CHECK ((length(term_key) > 0))
 );
 
+CREATE TABLE public.service_calendars (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    name character varying(100) NOT NULL,
+    time_zone character varying(64) DEFAULT 'Asia/Shanghai'::character varying NOT NULL,
+    weekly_hours jsonb NOT NULL,
+    overrides jsonb DEFAULT '[]'::jsonb NOT NULL,
+    is_default boolean DEFAULT false NOT NULL,
+    copied_from uuid,
+    version integer DEFAULT 1 NOT NULL,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.sla_policies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    name character varying(100) NOT NULL,
+    "position" integer NOT NULL,
+    ticket_types text[] DEFAULT '{}'::text[] NOT NULL,
+    priorities text[] DEFAULT '{}'::text[] NOT NULL,
+    customer_tiers text[] DEFAULT '{}'::text[] NOT NULL,
+    channels text[] DEFAULT '{}'::text[] NOT NULL,
+    first_response jsonb,
+    next_response jsonb,
+    resolution jsonb,
+    calendar_id uuid,
+    warn_before_minutes integer,
+    seed_key character varying(40),
+    version integer DEFAULT 1 NOT NULL,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL
+);
+
 CREATE TABLE public.social_accounts (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     org_id uuid NOT NULL,
@@ -1052,6 +1086,21 @@ ALTER TABLE ONLY public.sensitive_word_seeds
 ALTER TABLE ONLY public.sensitive_words
     ADD CONSTRAINT sensitive_words_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.service_calendars
+    ADD CONSTRAINT service_calendars_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.service_calendars
+    ADD CONSTRAINT service_calendars_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.sla_policies
+    ADD CONSTRAINT sla_policies_org_position_key UNIQUE (org_id, "position") DEFERRABLE INITIALLY DEFERRED;
+
+ALTER TABLE ONLY public.sla_policies
+    ADD CONSTRAINT sla_policies_org_seed_key UNIQUE (org_id, seed_key);
+
+ALTER TABLE ONLY public.sla_policies
+    ADD CONSTRAINT sla_policies_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_pkey PRIMARY KEY (id);
 
@@ -1220,6 +1269,10 @@ CREATE INDEX sandbox_publications_content_idx ON public.sandbox_publications USI
 CREATE INDEX sensitive_words_lexicon_idx ON public.sensitive_words USING btree (lexicon_id, created_at DESC, id DESC);
 
 CREATE UNIQUE INDEX sensitive_words_term_key ON public.sensitive_words USING btree (lexicon_id, term_key);
+
+CREATE UNIQUE INDEX service_calendars_one_default ON public.service_calendars USING btree (org_id) WHERE is_default;
+
+CREATE INDEX service_calendars_org_created ON public.service_calendars USING btree (org_id, created_at, id);
 
 CREATE UNIQUE INDEX social_accounts_external_key ON public.social_accounts USING btree (platform, external_user_id) WHERE (archived_at IS NULL);
 
@@ -1489,6 +1542,15 @@ ALTER TABLE ONLY public.sensitive_word_lexicons
 
 ALTER TABLE ONLY public.sensitive_words
     ADD CONSTRAINT sensitive_words_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.service_calendars
+    ADD CONSTRAINT service_calendars_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.sla_policies
+    ADD CONSTRAINT sla_policies_calendar_fkey FOREIGN KEY (org_id, calendar_id) REFERENCES public.service_calendars(org_id, id);
+
+ALTER TABLE ONLY public.sla_policies
+    ADD CONSTRAINT sla_policies_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);

@@ -53,6 +53,8 @@ const ORGANIZATION_WIDE = new Set([
   'taskId',
   'segmentId',
   'planId',
+  'calendarId',
+  'policyId',
 ]);
 /** Ids outside any organization's routes (the caller's own rows, or platform queues). */
 const NOT_TENANT_ROWS = new Set(['invitationId', 'id', 'requestId']);

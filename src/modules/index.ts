@@ -7,6 +7,7 @@ import { CustomersModule } from './customers/customers.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ProfilesModule } from './profiles/profiles.module';
+import { ServiceLevelsModule } from './service-levels/service-levels.module';
 import { CredentialsModule } from './social-accounts/credentials/credentials.module';
 import { SocialAccountsModule } from './social-accounts/social-accounts.module';
 import { UsageRecordsModule } from './social-accounts/usage-records/usage-records.module';
@@ -25,4 +26,5 @@ export const FEATURE_MODULES = [
   ContentModule,
   ContentPublishingModule,
   CustomersModule,
+  ServiceLevelsModule,
 ];

@@ -8,6 +8,7 @@ import { Actor, requireUserId } from '../access/actor';
 import { AccessGrant } from '../access/access-grant.entity';
 import { SYSTEM_ROLES } from '../access/permission-catalogue';
 import { Role } from '../access/role.entity';
+import { provisionServiceLevels } from '../service-levels/provisioning';
 import {
   CreateOrganizationDto,
   ListOrganizationsQueryDto,
@@ -19,7 +20,10 @@ import { Organization } from './organization.entity';
 import { OrgMember } from './org-member.entity';
 import { OrgUnit, unitLabel } from './org-unit.entity';
 
-/** Organizations as tenants: creating one provisions its root unit, system roles and first owner. */
+/**
+ * Organizations as tenants: creating one provisions its root unit, system roles, first owner, and its
+ * default service calendar and SLA policies.
+ */
 @Injectable()
 export class OrganizationsService {
   constructor(
@@ -46,6 +50,7 @@ export class OrganizationsService {
         ),
       );
       const owner = roles.find((role) => role.systemKey === 'owner')!;
+      await provisionServiceLevels(manager, org.id);
       await manager.insert(OrgMember, {
         orgId: org.id,
         userId,

@@ -57,6 +57,10 @@ export const API_TAGS: { name: string; description: string }[] = [
     description:
       'Customer profiles (CRM): contact points, tiers, tags, segments, merges, care plans and tasks',
   },
+  {
+    name: 'service-levels',
+    description: 'Service calendars (business hours, holidays, 调休) and SLA policies for customer service',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 
