@@ -76,6 +76,18 @@ export const PERMISSIONS = {
     module: 'moderation',
     description: "Edit and import the organization's sensitive words and its moderation policy",
   },
+  'analytics:read': {
+    module: 'analytics',
+    description: 'Read analytics reports of the accounts and units in the data scope',
+  },
+  'analytics:ingest': {
+    module: 'analytics',
+    description: 'Send tracking events and import history and platform metrics',
+  },
+  'analytics:manage': {
+    module: 'analytics',
+    description: 'Edit funnels, segments, optimization goals and the retention setting',
+  },
   'tickets:read': {
     module: 'customer-service',
     description: 'View tickets, their messages and SLA events in the data scope',
@@ -171,7 +183,14 @@ const TENANT_ROLES: SystemRoleDefinition[] = [
     key: 'operator',
     name: 'Operator',
     description: 'Operates accounts and content day to day',
-    permissions: [...readCodes, 'content:write', 'content:publish', 'sensitive-words:read'],
+    permissions: [
+      ...readCodes,
+      'content:write',
+      'content:publish',
+      'sensitive-words:read',
+      'analytics:read',
+      'analytics:ingest',
+    ],
   },
   {
     key: 'reviewer',
@@ -189,6 +208,8 @@ const TENANT_ROLES: SystemRoleDefinition[] = [
       'operation-logs:read',
       'authorizations:read',
       'usage-records:read',
+      'analytics:read',
+      'analytics:manage',
     ],
   },
   {
