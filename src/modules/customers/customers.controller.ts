@@ -30,7 +30,7 @@ export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
   @Get()
-  @Authorize({ permission: 'customers:read' })
+  @Authorize({ permission: 'customers:read', pureRead: true })
   @ApiOperation({
     operationId: 'listCustomers',
     summary:

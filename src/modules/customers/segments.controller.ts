@@ -26,7 +26,7 @@ export class SegmentsController {
   ) {}
 
   @Get()
-  @Authorize({ permission: 'customers:read' })
+  @Authorize({ permission: 'customers:read', pureRead: true })
   @ApiOperation({ operationId: 'listCustomerSegments', summary: "The organization's segments, newest first" })
   @ApiOkResponse({ type: SegmentPageDto })
   @ApiProblems(400)

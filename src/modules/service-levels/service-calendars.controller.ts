@@ -24,7 +24,7 @@ export class ServiceCalendarsController {
   constructor(private readonly calendars: ServiceCalendarsService) {}
 
   @Get()
-  @Authorize({ permission: 'tickets:read' })
+  @Authorize({ permission: 'tickets:read', pureRead: true })
   @ApiOperation({
     operationId: 'listServiceCalendars',
     summary: "The organization's service calendars, oldest first",

@@ -24,7 +24,7 @@ export class SlaPoliciesController {
   constructor(private readonly policies: SlaPoliciesService) {}
 
   @Get()
-  @Authorize({ permission: 'tickets:read' })
+  @Authorize({ permission: 'tickets:read', pureRead: true })
   @ApiOperation({
     operationId: 'listSlaPolicies',
     summary: 'SLA policies in the order they are tried; the first whose conditions match a ticket applies',
