@@ -773,6 +773,74 @@ describe('moderation', () => {
       ]);
     });
 
+    it("imports the pinyin columns as the JSON API's pinyin and pinyinAction", async () => {
+      const csv = [
+        'term,category,severity,action,pinyin,pinyin_action',
+        '拼音词甲,brand.pinyin,high,block,true,block',
+        '拼音词乙,brand.pinyin,medium,review,FALSE,',
+        '拼音词丙,brand.pinyin,medium,review,,',
+        '拼音词丁,brand.pinyin,medium,review,maybe,',
+        '拼音词戊,brand.pinyin,medium,review,true,sometimes',
+      ].join('\n');
+      const res = await importInto(orgWords(), csv, 'text/csv').expect(200);
+      expect(res.body).toMatchObject({ created: 3, updated: 0, skipped: 2 });
+      expect(res.body.lines.slice(3)).toEqual([
+        {
+          line: 5,
+          term: '拼音词丁',
+          result: 'skipped',
+          reason: 'invalid',
+          message: expect.stringContaining('pinyin'),
+        },
+        {
+          line: 6,
+          term: '拼音词戊',
+          result: 'skipped',
+          reason: 'invalid',
+          message: expect.stringContaining('pinyinAction'),
+        },
+      ]);
+      const stored = async (term: string) =>
+        (
+          await t
+            .http()
+            .get(`${orgWords()}?q=${encodeURIComponent(term)}`)
+            .set(brandOwner.auth)
+            .expect(200)
+        ).body.items[0];
+      expect(await stored('拼音词甲')).toMatchObject({
+        pinyin: true,
+        pinyinEffective: true,
+        pinyinAction: 'block',
+      });
+      expect(await stored('拼音词乙')).toMatchObject({
+        pinyin: false,
+        pinyinEffective: false,
+        pinyinAction: null,
+      });
+      // Empty: the category default, which is off for a brand's own category.
+      expect(await stored('拼音词丙')).toMatchObject({
+        pinyin: null,
+        pinyinEffective: false,
+        pinyinAction: null,
+      });
+
+      const bySound = await check('说 pinyincijia 和 pinyinciyi', { orgId: brand.id });
+      expect(bySound.findings.map((f) => [f.term, f.action, f.via])).toEqual([
+        ['拼音词甲', 'block', ['pinyin']],
+      ]);
+
+      // Re-importing with another value updates the word; the same values leave it unchanged.
+      const again = await importInto(
+        orgWords(),
+        'term,category,severity,action,pinyin,pinyin_action\n拼音词甲,brand.pinyin,high,block,false,\n拼音词乙,brand.pinyin,medium,review,false,',
+        'text/csv',
+      ).expect(200);
+      expect(again.body).toMatchObject({ created: 0, updated: 1, skipped: 1 });
+      expect(await stored('拼音词甲')).toMatchObject({ pinyin: false, pinyinAction: null });
+      expect((await check('pinyincijia', { orgId: brand.id })).findings).toEqual([]);
+    });
+
     it('refuses what is not a readable file', async () => {
       problem(
         await t

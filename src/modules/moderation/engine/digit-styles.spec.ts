@@ -51,7 +51,8 @@ describe('number detectors and digit styles', () => {
   });
 
   it('know every supplementary-plane code point the folds turn into a digit', () => {
-    const inBlocks = (code: number) => ASTRAL_DIGIT_BLOCKS.some(([first, last]) => code >= first && code <= last);
+    const inBlocks = (code: number) =>
+      ASTRAL_DIGIT_BLOCKS.some(([first, last]) => code >= first && code <= last);
     const missing: string[] = [];
     for (let code = 0x10000; code < 0x40000; code += 1) {
       const folded = computeFold(code, 'extended').code;

@@ -143,7 +143,10 @@ export class ModerationEngine {
 
   /** Bytes held by the matching structures (not counting the entries themselves). */
   get automatonBytes(): number {
-    return this.automaton.byteSize + (this.phonetic ? this.phonetic.automaton.byteSize + this.phonetic.byteSize : 0);
+    return (
+      this.automaton.byteSize +
+      (this.phonetic ? this.phonetic.automaton.byteSize + this.phonetic.byteSize : 0)
+    );
   }
 
   /** Distinct pinyin patterns (terms that also match by sound, merged by sound). */

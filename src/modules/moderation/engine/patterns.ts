@@ -268,7 +268,7 @@ function readNumerals(text: string): { text: string; shrunk: OffsetShift } | nul
     parts.push(text.slice(copied, runStart));
     outLength += runStart - copied;
     let out = '';
-    for (let k = runStart; k < runEnd; ) {
+    for (let k = runStart; k < runEnd;) {
       const digit = digitAt(text, k, tables, widthOf);
       if (digit < 0) {
         out += text[k];

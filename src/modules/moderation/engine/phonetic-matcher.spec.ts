@@ -20,7 +20,19 @@ const entry = (term: string): LexiconEntry => ({
   pinyin: true,
 });
 
-const TERMS = ['最佳', '加微信', '稳赚不赔', '刷单', '国家级', '最高级', '第一名', '银行卡', '赌博', '博彩', '一夜'];
+const TERMS = [
+  '最佳',
+  '加微信',
+  '稳赚不赔',
+  '刷单',
+  '国家级',
+  '最高级',
+  '第一名',
+  '银行卡',
+  '赌博',
+  '博彩',
+  '一夜',
+];
 const folds = foldTable('extended');
 const table = pinyinTable();
 const lexicon = compileLexicon([{ layer: 'test', entries: TERMS.map(entry) }], folds, table);
@@ -47,9 +59,54 @@ function collect(run: (sink: PhoneticSink) => void): string[] {
 /** Characters a writer would mix: the terms, homophones, polyphonic ones, pinyin letters, tones, junk. */
 const PIECES = [
   ...TERMS,
-  '醉', '佳', '家', '嘉', '薇', '威', '信', '心', '稳', '转', '不', '陪', '行', '长', '重', '乐', '了',
-  'zui', 'jia', 'wei', 'xin', 'wen', 'zhuan', 'bu', 'pei', 'shua', 'dan', 'du', 'bo', 'cai', 'yi', 'ye',
-  'zui4', 'jia1', 'an', 'ning', 'systematic', 'ZUI', 'Jia', '1', '一', '幺', '8', ' ', '，', '！', '~', '\u200b',
+  '醉',
+  '佳',
+  '家',
+  '嘉',
+  '薇',
+  '威',
+  '信',
+  '心',
+  '稳',
+  '转',
+  '不',
+  '陪',
+  '行',
+  '长',
+  '重',
+  '乐',
+  '了',
+  'zui',
+  'jia',
+  'wei',
+  'xin',
+  'wen',
+  'zhuan',
+  'bu',
+  'pei',
+  'shua',
+  'dan',
+  'du',
+  'bo',
+  'cai',
+  'yi',
+  'ye',
+  'zui4',
+  'jia1',
+  'an',
+  'ning',
+  'systematic',
+  'ZUI',
+  'Jia',
+  '1',
+  '一',
+  '幺',
+  '8',
+  ' ',
+  '，',
+  '！',
+  '~',
+  '\u200b',
 ];
 
 describe('PhoneticMatcher', () => {
