@@ -217,6 +217,31 @@ describe('moderation', () => {
       );
     };
 
+    it('reports a term inside a longer finding once, by the longer term: 全网第1 is not also 第一', async () => {
+      const text = '全网第1的好物，品质第一';
+      const result = await check(text);
+      const second = text.lastIndexOf('第一');
+      expect(result.findings.map((f) => [f.term, f.start, f.end])).toEqual([
+        ['全网第一', 0, 4],
+        ['第一', second, second + 2],
+      ]);
+    });
+
+    it('reads a mobile number in mathematical digits, offsets into the text as written', async () => {
+      const number = '𝟏𝟑𝟖𝟎𝟎𝟏𝟑𝟖𝟎𝟎𝟎';
+      const text = `电话${number}`;
+      const result = await check(text);
+      expect(result.findings).toEqual([
+        expect.objectContaining({
+          term: 'mobile_phone',
+          start: 2,
+          end: 2 + number.length,
+          matchedText: number,
+          via: ['digit_style'],
+        }),
+      ]);
+    });
+
     it('reads digit styles and Chinese numerals: 全网第1, 销量第１, 全网第①, 全网第壹', async () => {
       for (const [text, span, term] of [
         ['全网第1的好物', '全网第1', '全网第一'],
