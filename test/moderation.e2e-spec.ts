@@ -217,6 +217,31 @@ describe('moderation', () => {
       );
     };
 
+    it('reports a term inside a longer finding once, by the longer term: 全网第1 is not also 第一', async () => {
+      const text = '全网第1的好物，品质第一';
+      const result = await check(text);
+      const second = text.lastIndexOf('第一');
+      expect(result.findings.map((f) => [f.term, f.start, f.end])).toEqual([
+        ['全网第一', 0, 4],
+        ['第一', second, second + 2],
+      ]);
+    });
+
+    it('reads a mobile number in mathematical digits, offsets into the text as written', async () => {
+      const number = '𝟏𝟑𝟖𝟎𝟎𝟏𝟑𝟖𝟎𝟎𝟎';
+      const text = `电话${number}`;
+      const result = await check(text);
+      expect(result.findings).toEqual([
+        expect.objectContaining({
+          term: 'mobile_phone',
+          start: 2,
+          end: 2 + number.length,
+          matchedText: number,
+          via: ['digit_style'],
+        }),
+      ]);
+    });
+
     it('reads digit styles and Chinese numerals: 全网第1, 销量第１, 全网第①, 全网第壹', async () => {
       for (const [text, span, term] of [
         ['全网第1的好物', '全网第1', '全网第一'],
@@ -771,6 +796,74 @@ describe('moderation', () => {
       expect((await check('行词二', { orgId: brand.id })).findings).toMatchObject([
         { term: '行词二', category: 'brand.lines', action: 'flag', severity: 'low' },
       ]);
+    });
+
+    it("imports the pinyin columns as the JSON API's pinyin and pinyinAction", async () => {
+      const csv = [
+        'term,category,severity,action,pinyin,pinyin_action',
+        '拼音词甲,brand.pinyin,high,block,true,block',
+        '拼音词乙,brand.pinyin,medium,review,FALSE,',
+        '拼音词丙,brand.pinyin,medium,review,,',
+        '拼音词丁,brand.pinyin,medium,review,maybe,',
+        '拼音词戊,brand.pinyin,medium,review,true,sometimes',
+      ].join('\n');
+      const res = await importInto(orgWords(), csv, 'text/csv').expect(200);
+      expect(res.body).toMatchObject({ created: 3, updated: 0, skipped: 2 });
+      expect(res.body.lines.slice(3)).toEqual([
+        {
+          line: 5,
+          term: '拼音词丁',
+          result: 'skipped',
+          reason: 'invalid',
+          message: expect.stringContaining('pinyin'),
+        },
+        {
+          line: 6,
+          term: '拼音词戊',
+          result: 'skipped',
+          reason: 'invalid',
+          message: expect.stringContaining('pinyinAction'),
+        },
+      ]);
+      const stored = async (term: string) =>
+        (
+          await t
+            .http()
+            .get(`${orgWords()}?q=${encodeURIComponent(term)}`)
+            .set(brandOwner.auth)
+            .expect(200)
+        ).body.items[0];
+      expect(await stored('拼音词甲')).toMatchObject({
+        pinyin: true,
+        pinyinEffective: true,
+        pinyinAction: 'block',
+      });
+      expect(await stored('拼音词乙')).toMatchObject({
+        pinyin: false,
+        pinyinEffective: false,
+        pinyinAction: null,
+      });
+      // Empty: the category default, which is off for a brand's own category.
+      expect(await stored('拼音词丙')).toMatchObject({
+        pinyin: null,
+        pinyinEffective: false,
+        pinyinAction: null,
+      });
+
+      const bySound = await check('说 pinyincijia 和 pinyinciyi', { orgId: brand.id });
+      expect(bySound.findings.map((f) => [f.term, f.action, f.via])).toEqual([
+        ['拼音词甲', 'block', ['pinyin']],
+      ]);
+
+      // Re-importing with another value updates the word; the same values leave it unchanged.
+      const again = await importInto(
+        orgWords(),
+        'term,category,severity,action,pinyin,pinyin_action\n拼音词甲,brand.pinyin,high,block,false,\n拼音词乙,brand.pinyin,medium,review,false,',
+        'text/csv',
+      ).expect(200);
+      expect(again.body).toMatchObject({ created: 0, updated: 1, skipped: 1 });
+      expect(await stored('拼音词甲')).toMatchObject({ pinyin: false, pinyinAction: null });
+      expect((await check('pinyincijia', { orgId: brand.id })).findings).toEqual([]);
     });
 
     it('refuses what is not a readable file', async () => {

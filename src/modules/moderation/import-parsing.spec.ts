@@ -1,4 +1,4 @@
-import { ImportFormatError, parseCsv, parseLines, splitAllowPhrases } from './import-parsing';
+import { ImportFormatError, parseCsv, parseLines, readPinyinCell, splitAllowPhrases } from './import-parsing';
 
 describe('parseLines', () => {
   it('reads one trimmed term per line, skipping blanks and comments, with line numbers', () => {
@@ -63,5 +63,25 @@ describe('splitAllowPhrases', () => {
   it('splits on | and drops empty parts', () => {
     expect(splitAllowPhrases(' a | b ||')).toEqual(['a', 'b']);
     expect(splitAllowPhrases(undefined)).toBeUndefined();
+  });
+});
+
+describe('the pinyin columns', () => {
+  it('are read by header name or position, true/false in any case, empty for the category default', () => {
+    const rows = parseCsv('term,pinyin_action,pinyin\n最佳,block,TRUE\n最好,,\n');
+    expect(rows.map((row) => row.values)).toEqual([
+      { term: '最佳', pinyin_action: 'block', pinyin: 'TRUE' },
+      { term: '最好' },
+    ]);
+    expect(parseCsv('最低价,advertising,high,review,,,false,flag')[0].values).toMatchObject({
+      pinyin: 'false',
+      pinyin_action: 'flag',
+    });
+    expect([readPinyinCell('TRUE'), readPinyinCell('false'), readPinyinCell(undefined)]).toEqual([
+      true,
+      false,
+      undefined,
+    ]);
+    expect(readPinyinCell('maybe')).toBe('maybe');
   });
 });

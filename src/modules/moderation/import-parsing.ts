@@ -3,7 +3,16 @@
  * doubled quotes, commas and line breaks inside quotes, CRLF or LF). Pure, so it is unit-tested beside.
  */
 
-export const IMPORT_COLUMNS = ['term', 'category', 'severity', 'action', 'allow_phrases', 'hint'] as const;
+export const IMPORT_COLUMNS = [
+  'term',
+  'category',
+  'severity',
+  'action',
+  'allow_phrases',
+  'hint',
+  'pinyin',
+  'pinyin_action',
+] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
 /** One entry of the file, before validation. */
@@ -43,7 +52,8 @@ export function parseLines(text: string): ImportRow[] {
 }
 
 /**
- * CSV with the columns term, category, severity, action, allow_phrases (separated by `|`), hint. A
+ * CSV with the columns term, category, severity, action, allow_phrases (separated by `|`), hint,
+ * pinyin (true/false, empty for the category default) and pinyin_action, as in the JSON API. A
  * first row starting with `term` is a header naming the columns (in any order); without one, columns
  * are read in that order. Blank rows are ignored.
  */
@@ -70,6 +80,16 @@ export function parseCsv(text: string): ImportRow[] {
     return { line, values };
   });
 }
+
+/**
+ * The `pinyin` cell as the JSON API's `pinyin`: true or false (any case), absent for the category
+ * default. Anything else is passed on as written, so validation rejects it naming the field.
+ */
+export const readPinyinCell = (cell: string | undefined): boolean | string | undefined => {
+  if (cell === undefined) return undefined;
+  const value = cell.toLowerCase();
+  return value === 'true' ? true : value === 'false' ? false : cell;
+};
 
 /** The `|`-separated allow phrases of a CSV cell. */
 export const splitAllowPhrases = (cell: string | undefined): string[] | undefined =>

@@ -6,7 +6,14 @@ import { AppConfig } from '../../platform/config/app-config';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError, ErrorCode } from '../../platform/errors';
 import { Actor } from '../access/actor';
-import { ImportFormatError, ImportRow, parseCsv, parseLines, splitAllowPhrases } from './import-parsing';
+import {
+  ImportFormatError,
+  ImportRow,
+  parseCsv,
+  parseLines,
+  readPinyinCell,
+  splitAllowPhrases,
+} from './import-parsing';
 import { LexiconEngines } from './lexicon-engines';
 import { assertEditable, LexiconTarget } from './lexicon-target';
 import { bumpLexiconVersion, lockLexicon } from './lexicon-versions';
@@ -113,6 +120,8 @@ export class SensitiveWordImportService {
         action: row.values.action?.toLowerCase() ?? query.action ?? DEFAULTS.action,
         allowPhrases: splitAllowPhrases(row.values.allow_phrases),
         hint: row.values.hint,
+        pinyin: readPinyinCell(row.values.pinyin),
+        pinyinAction: row.values.pinyin_action?.toLowerCase(),
       });
       const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
       if (errors.length > 0) {

@@ -15,7 +15,7 @@ export const CREATE_DESCRIPTION =
 
 export const IMPORT_DESCRIPTION =
   'The body is the file itself, UTF-8: `text/plain` is one term per line (blank lines and `#` comments ' +
-  'ignored), `text/csv` has the columns `term,category,severity,action,allow_phrases,hint` (allow phrases ' +
+  'ignored), `text/csv` has the columns `term,category,severity,action,allow_phrases,hint,pinyin,pinyin_action` (allow phrases ' +
   'separated by `|`; a first row starting with `term` is a header naming the columns in any order). Empty ' +
   'cells and plain lines take `category`, `severity` and `action` from the query (default `custom`, ' +
   '`medium`, `review`). Every line gets a result: `created`, `updated` (CSV rows overwrite an existing ' +

@@ -118,12 +118,46 @@ describe('ModerationEngine', () => {
       ['全网第一', '全网第一'],
       ['第一品牌', '第一品牌'],
     ]);
-    const nested = lexiconOnly([entry('第一'), entry('全网第一'), entry('网第')]);
-    expect(hits(nested, '全网第一')).toEqual([
-      ['全网第一', '全网第一'],
-      ['网第', '网第'],
-      ['第一', '第一'],
-    ]);
+  });
+
+  describe('a term inside a longer finding', () => {
+    it('is reported once, by the longer term, however it was written', () => {
+      const nested = lexiconOnly([entry('第一'), entry('全网第一'), entry('网第')]);
+      expect(hits(nested, '全网第一')).toEqual([['全网第一', '全网第一']]);
+      expect(hits(nested, '全网第1，全 网 第 壹')).toEqual([
+        ['全网第一', '全网第1'],
+        ['全网第一', '全 网 第 壹'],
+      ]);
+      // Outside the longer term it is a finding of its own.
+      expect(hits(nested, '全网第一，品质第一')).toEqual([
+        ['全网第一', '全网第一'],
+        ['第一', '第一'],
+      ]);
+    });
+
+    it('stays when it is of another category or would change the decision', () => {
+      const mixed = lexiconOnly([
+        entry('稳赚不赔', { category: 'fraud' }),
+        entry('稳赚', { category: 'fraud', action: 'block' }),
+        entry('不赔', { category: 'fraud', severity: 'high' }),
+        entry('赚不', { category: 'finance' }),
+      ]);
+      expect(hits(mixed, '稳赚不赔')).toEqual([
+        ['稳赚不赔', '稳赚不赔'],
+        ['稳赚', '稳赚'],
+        ['赚不', '赚不'],
+        ['不赔', '不赔'],
+      ]);
+    });
+
+    it('stays beside another term on the very same span', () => {
+      // 醉佳 as written, and 最佳 by its sound: two terms, each reported once.
+      const twins = lexiconOnly([entry('醉佳'), entry('最佳', { pinyin: true })]);
+      expect(hits(twins, '醉佳').sort()).toEqual([
+        ['最佳', '醉佳'],
+        ['醉佳', '醉佳'],
+      ]);
+    });
   });
 
   describe('allow phrases', () => {

@@ -14,7 +14,7 @@ import {
 } from './char-fold';
 import { AllowHits } from './allow-hits';
 import { AhoCorasick, MatchBuffer } from './automaton';
-import { compareFindings, dropRedundant, Finding, FoldName, FOLDS } from './findings';
+import { compareFindings, dropNestedTerms, dropRedundant, Finding, FoldName, FOLDS } from './findings';
 import {
   compileLexicon,
   LexiconEntry,
@@ -143,7 +143,10 @@ export class ModerationEngine {
 
   /** Bytes held by the matching structures (not counting the entries themselves). */
   get automatonBytes(): number {
-    return this.automaton.byteSize + (this.phonetic?.automaton.byteSize ?? 0);
+    return (
+      this.automaton.byteSize +
+      (this.phonetic ? this.phonetic.automaton.byteSize + this.phonetic.byteSize : 0)
+    );
   }
 
   /** Distinct pinyin patterns (terms that also match by sound, merged by sound). */
@@ -169,8 +172,10 @@ export class ModerationEngine {
       findings.push(finding);
     }
     releaseLargeScratch();
+    if (findings.length < 2) return findings;
     findings.sort(compareFindings);
-    return detected.length > 0 && findings.length > 1 ? dropRedundant(findings) : findings;
+    const distinct = dropNestedTerms(findings);
+    return detected.length > 0 && distinct.length > 1 ? dropRedundant(distinct) : distinct;
   }
 
   private phoneticCandidates(normalized: NormalizedText): PhoneticCandidate[] | null {

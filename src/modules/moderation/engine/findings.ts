@@ -100,3 +100,37 @@ export function dropRedundant(sorted: readonly Finding[]): Finding[] {
   for (const finding of sorted) if (!dropped.has(finding)) kept.push(finding);
   return kept;
 }
+
+/**
+ * A lexicon term inside a longer lexicon finding of the same category (第一 in 全网第一, 稳赚 in
+ * 稳赚不赔) tells a reviewer nothing the longer one does not: the same characters, the same reason.
+ * So it is dropped, and the longer one always stays. It stays when it would change the decision (a
+ * stronger action or a higher severity than the finding around it), when it is of another category,
+ * and on the very same span (two distinct terms, each reported once). `sorted` is in the order of
+ * compareFindings, so every finding that can contain another comes before it.
+ */
+export function dropNestedTerms(sorted: readonly Finding[]): Finding[] {
+  const kept: Finding[] = [];
+  /** Lexicon findings kept so far whose end is still ahead: the only ones that can contain the next. */
+  let open: Finding[] = [];
+  for (const finding of sorted) {
+    if (finding.source !== 'lexicon') {
+      kept.push(finding);
+      continue;
+    }
+    open = open.filter((outer) => outer.end > finding.start);
+    const held = open.some(
+      (outer) =>
+        outer.category === finding.category &&
+        outer.start <= finding.start &&
+        outer.end >= finding.end &&
+        outer.end - outer.start > finding.end - finding.start &&
+        ACTION_RANK[finding.action] <= ACTION_RANK[outer.action] &&
+        SEVERITY_RANK[finding.severity] <= SEVERITY_RANK[outer.severity],
+    );
+    if (held) continue;
+    kept.push(finding);
+    open.push(finding);
+  }
+  return kept;
+}

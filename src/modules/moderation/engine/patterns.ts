@@ -1,4 +1,5 @@
 import { inspectResidentId } from '../../../common/validation/resident-id';
+import { computeFold, foldTable } from './char-fold';
 import { Action, Finding, Severity } from './findings';
 
 /**
@@ -75,8 +76,7 @@ export function detectPatterns(text: string, now?: Date, options: DetectOptions 
   detectWithRegex(light.text, WECHAT_ID, 'wechat_id', found);
   detectWithRegex(light.text, CONTACT_PHRASE, 'contact_phrase', found);
   return found.map(({ kind, start, end }) => {
-    const from = originalOffset(light, start);
-    const to = originalOffset(light, end - 1) + 1;
+    const [from, to] = originalSpan(light, start, end);
     const rule = PATTERN_RULES[kind];
     return {
       term: kind,
@@ -120,14 +120,21 @@ interface Found {
 // ---------------------------------------------------------------------------------------------------
 // Lightening: full-width forms to ASCII (same length), invisible characters out (offsets kept).
 
-interface LightText {
-  text: string;
-  /**
-   * Where invisible characters were removed: at light index `at[k]`, `removed[k]` characters had been
-   * removed in total. Empty when none were (the usual case), so offsets are the original ones.
-   */
+/**
+ * Where characters were removed: at index `at[k]` of the shorter text, `removed[k]` characters had
+ * been removed in total. Empty when none were (the usual case), so offsets are the same.
+ */
+interface OffsetShift {
   at: number[];
   removed: number[];
+}
+
+interface LightText {
+  text: string;
+  /** Invisible characters cut out of the original. */
+  cut: OffsetShift;
+  /** Supplementary-plane digits made one unit, after the cut (null when there were none to read). */
+  shrunk: OffsetShift | null;
 }
 
 /**
@@ -143,55 +150,153 @@ const HAS_WIDE = /[\uFF0B\uFF0D\uFF0E\uFF10-\uFF19\uFF20-\uFF3A\uFF3F\uFF41-\uFF
 const WIDE = /[\uFF01-\uFF5E\u3000]/g;
 
 /**
- * Digits written otherwise, each one UTF-16 unit (so offsets stay): Chinese numerals (lower-case,
- * financial, 幺 and 两, 〇 and the ○ often written for it), circled (① ⓪ ❶ ➀ ➊ ⓵), parenthesised (⑴) and
- * full-stop (⒈) digits. 十百千 are positional, not digits, and stay.
+ * Digits written otherwise, which the number detectors read as digits: every character the folds
+ * turn into an ASCII digit (Chinese numerals, lower-case and financial, 幺 and 两; circled ①,
+ * parenthesised ⑴ and full-stop ⒈ digits; super- and subscripts; mathematical 𝟏 and the other
+ * supplementary-plane digits), plus ○ (often written for 〇) and the dingbat circles (❶ ➀ ➊ ⓵), which
+ * have no compatibility decomposition. 十百千 are positional, not digits, and stay.
  */
-const NUMERAL_DIGITS: Readonly<Record<string, string>> = (() => {
-  const table: Record<string, string> = {};
-  const add = (chars: string, digit: number) => {
-    for (const char of chars) table[char] = String(digit);
-  };
-  [
-    '〇零○⓪',
-    '一壹弌幺',
-    '二贰貳弍两兩',
-    '三叁叄弎',
-    '四肆',
-    '五伍',
-    '六陆陸',
-    '七柒',
-    '八捌',
-    '九玖',
-  ].forEach(add);
-  const ranges: [number, number][] = [
-    [0x2460, 1], // ①
-    [0x2474, 1], // ⑴
-    [0x2488, 1], // ⒈
-    [0x2776, 1], // ❶
-    [0x2780, 1], // ➀
-    [0x278a, 1], // ➊
-    [0x24f5, 1], // ⓵
-  ];
-  for (const [first, digit] of ranges) {
-    for (let k = 0; k < 9; k += 1) table[String.fromCharCode(first + k)] = String(digit + k);
+const EXTRA_NUMERALS: readonly [first: number, digit: number, count: number][] = [
+  [0x25cb, 0, 1], // ○
+  [0x2776, 1, 9], // ❶
+  [0x2780, 1, 9], // ➀
+  [0x278a, 1, 9], // ➊
+  [0x24f5, 1, 9], // ⓵
+];
+/**
+ * The supplementary-plane blocks holding digits (mathematical digits U+1D7CE–U+1D7FF among them):
+ * a unit test checks that no other code point of planes 1–3 folds to a digit.
+ */
+export const ASTRAL_DIGIT_BLOCKS: readonly [first: number, last: number][] = [
+  [0x1ccf0, 0x1ccf9],
+  [0x1d7ce, 0x1d7ff],
+  [0x1f100, 0x1f10a],
+  [0x1fbf0, 0x1fbf9],
+];
+
+interface DigitTables {
+  /** BMP code unit → its digit + 1 (0: not a digit); ASCII digits included. */
+  bmp: Uint8Array;
+  /** Supplementary code point → its digit. */
+  astral: ReadonlyMap<number, number>;
+}
+
+let digitTables: DigitTables | undefined;
+
+/** Built from the extended fold table on first use, so the detectors read what the folds read. */
+function numeralDigits(): DigitTables {
+  if (digitTables) return digitTables;
+  const folds = foldTable('extended');
+  const bmp = new Uint8Array(0x10000);
+  for (let unit = 0; unit < 0x10000; unit += 1) {
+    if (isDigit(folds.bmp[unit])) bmp[unit] = folds.bmp[unit] - 0x30 + 1;
   }
-  return table;
-})();
-const NUMERAL_CLASS = Object.keys(NUMERAL_DIGITS).join('');
-const HAS_NUMERAL = new RegExp(`[${NUMERAL_CLASS}]`);
-/** A run of at least five digits of any style, with the separators the number detectors accept. */
-const NUMERAL_RUN = new RegExp(
-  `[${NUMERAL_CLASS}0-9](?:[ \\t.\\-\u00a0\u2013]{0,3}[${NUMERAL_CLASS}0-9]){4,}`,
-  'g',
-);
-const NUMERAL = new RegExp(`[${NUMERAL_CLASS}]`, 'g');
-const toDigit = (char: string): string => NUMERAL_DIGITS[char];
+  for (const [first, digit, count] of EXTRA_NUMERALS) {
+    for (let k = 0; k < count; k += 1) bmp[first + k] = digit + k + 1;
+  }
+  const astral = new Map<number, number>();
+  for (const [first, last] of ASTRAL_DIGIT_BLOCKS) {
+    for (let code = first; code <= last; code += 1) {
+      const folded = computeFold(code, 'extended').code;
+      if (isDigit(folded)) astral.set(code, folded - 0x30);
+    }
+  }
+  digitTables = { bmp, astral };
+  return digitTables;
+}
+
+/** What a digit of any style at `i` is worth, or -1; `width` gets its UTF-16 length. */
+function digitAt(text: string, i: number, tables: DigitTables, width: Int8Array): number {
+  const unit = text.charCodeAt(i);
+  if ((unit & 0xfc00) === 0xd800) {
+    const low = text.charCodeAt(i + 1);
+    if ((low & 0xfc00) !== 0xdc00) return -1;
+    const digit = tables.astral.get(((unit - 0xd800) << 10) + (low - 0xdc00) + 0x10000);
+    width[0] = 2;
+    return digit ?? -1;
+  }
+  width[0] = 1;
+  return tables.bmp[unit] - 1;
+}
+
+const MIN_NUMERAL_RUN = 5;
+const isRunSeparator = (code: number): boolean =>
+  code === 0x20 || code === 0x09 || code === 0x2e || code === 0x2d || code === 0xa0 || code === 0x2013;
+const widthOf = new Int8Array(1);
+
+/**
+ * Digits of other styles become ASCII digits inside runs of at least five digits of any style (with
+ * up to three of the separators the number detectors accept between them): 一三八零零一三八零零零,
+ * 138零零138000, 𝟏𝟑𝟖…. Shorter runs stay, as 一 alone is an ordinary word. A supplementary-plane
+ * digit takes two code units and becomes one, which `shrunk` records. Returns null when nothing
+ * changes (almost every post: its 一 and 二 stand alone).
+ */
+function readNumerals(text: string): { text: string; shrunk: OffsetShift } | null {
+  const tables = numeralDigits();
+  const size = text.length;
+  let parts: string[] | null = null;
+  let copied = 0;
+  const shrunk: OffsetShift = { at: [], removed: [] };
+  let removed = 0;
+  let outLength = 0;
+  let i = 0;
+  while (i < size) {
+    if (digitAt(text, i, tables, widthOf) < 0) {
+      i += 1;
+      continue;
+    }
+    // A run: digits with at most three separators between two of them.
+    const runStart = i;
+    let digits = 0;
+    let plain = true;
+    let runEnd = i;
+    for (;;) {
+      const digit = digitAt(text, i, tables, widthOf);
+      if (digit < 0) break;
+      if (widthOf[0] !== 1 || text.charCodeAt(i) !== 0x30 + digit) plain = false;
+      digits += 1;
+      i += widthOf[0];
+      runEnd = i;
+      let after = i;
+      while (after < size && after - i < MAX_SEPARATORS && isRunSeparator(text.charCodeAt(after))) after += 1;
+      if (after >= size || digitAt(text, after, tables, widthOf) < 0) break;
+      i = after;
+    }
+    i = runEnd;
+    if (digits < MIN_NUMERAL_RUN || plain) continue;
+    parts ??= [];
+    parts.push(text.slice(copied, runStart));
+    outLength += runStart - copied;
+    let out = '';
+    for (let k = runStart; k < runEnd;) {
+      const digit = digitAt(text, k, tables, widthOf);
+      if (digit < 0) {
+        out += text[k];
+        k += 1;
+        continue;
+      }
+      out += String.fromCharCode(0x30 + digit);
+      k += widthOf[0];
+      if (widthOf[0] === 2) {
+        removed += 1;
+        shrunk.at.push(outLength + out.length);
+        shrunk.removed.push(removed);
+      }
+    }
+    parts.push(out);
+    outLength += out.length;
+    copied = runEnd;
+  }
+  if (!parts) return null;
+  parts.push(text.slice(copied));
+  return { text: parts.join(''), shrunk };
+}
 
 /**
  * Invisible characters (format characters such as U+200B, combining marks, variation selectors) are
- * cut out, remembering where; full-width characters then map one to one. Ordinary Chinese punctuation
- * such as ，。！ does not need the replacement, so most posts go through untouched.
+ * cut out, remembering where; full-width characters then map one to one; digits of other styles in
+ * runs become ASCII digits. Ordinary Chinese punctuation such as ，。！ does not need the
+ * replacement, so most posts go through untouched.
  */
 function lighten(text: string, numerals: boolean): LightText {
   const at: number[] = [];
@@ -214,10 +319,10 @@ function lighten(text: string, numerals: boolean): LightText {
     light = parts.join('');
   }
   if (HAS_WIDE.test(light)) light = light.replace(WIDE, toAscii);
-  if (numerals && HAS_NUMERAL.test(light)) {
-    light = light.replace(NUMERAL_RUN, (run) => run.replace(NUMERAL, toDigit));
-  }
-  return { text: light, at, removed };
+  const read = numerals ? readNumerals(light) : null;
+  return read
+    ? { text: read.text, cut: { at, removed }, shrunk: read.shrunk }
+    : { text: light, cut: { at, removed }, shrunk: null };
 }
 
 /**
@@ -232,9 +337,9 @@ const toAscii = (char: string): string => {
   return code === 0x3000 ? ' ' : String.fromCharCode(code - 0xfee0);
 };
 
-/** The original offset of the character at `index` of the lightened text. */
-function originalOffset(light: LightText, index: number): number {
-  const { at, removed } = light;
+/** The offset before a shift of the character at `index` after it. */
+function unshift(shift: OffsetShift, index: number): number {
+  const { at, removed } = shift;
   let low = 0;
   let high = at.length;
   while (low < high) {
@@ -243,6 +348,21 @@ function originalOffset(light: LightText, index: number): number {
     else high = middle;
   }
   return low === 0 ? index : index + removed[low - 1];
+}
+
+/**
+ * The original span of the lightened text's [start, end). A digit made one unit ends where the pair
+ * it came from ends; after the cut, the end is taken past the last character itself, so invisible
+ * characters after a match stay out of it.
+ */
+function originalSpan(light: LightText, start: number, end: number): [number, number] {
+  let from = start;
+  let to = end;
+  if (light.shrunk) {
+    from = unshift(light.shrunk, start);
+    to = unshift(light.shrunk, end);
+  }
+  return [unshift(light.cut, from), unshift(light.cut, to - 1) + 1];
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { AhoCorasick } from './automaton';
+import { AhoCorasick, ShallowStepper } from './automaton';
 import { NormalizedText } from './normalizer';
 import { PinyinTable } from './pinyin-table';
 
@@ -32,6 +32,7 @@ export interface PhoneticSink {
 const MAX_STATES = 16;
 /** A syllable has at most 6 letters (zhuang), plus a tone digit: an edge spans at most 7 units. */
 const RING = 8;
+const RING_MASK = RING - 1;
 /** Letters of one normalized character (a collapsed run, `nn` in anning) expand to at most this many units. */
 const MAX_LETTER_REPEAT = 3;
 const ROOT = 0;
@@ -53,6 +54,16 @@ export class PhoneticMatcher {
   private readonly ring = new Int32Array(RING * MAX_STATES);
   private readonly ringSize = new Int32Array(RING);
   private readonly path: PhoneticPath;
+  private readonly stepper: ShallowStepper;
+  /**
+   * Per folded BMP character, the automaton symbols of its readings (`charSymbols[charSymbolStart[c]
+   * .. charSymbolStart[c + 1]]`), leaving out readings no pattern contains: reading one of those puts
+   * every state back to the root, which adds nothing to the lattice.
+   */
+  private readonly charSymbolStart: Int32Array;
+  private readonly charSymbols: Int32Array;
+  /** Syllable id → automaton symbol (0: in no pattern). */
+  private readonly syllableSymbol: Int32Array;
 
   constructor(
     readonly automaton: AhoCorasick,
@@ -62,6 +73,30 @@ export class PhoneticMatcher {
   ) {
     const longest = patterns.reduce((max, pattern) => Math.max(max, pattern.length), 0);
     this.path = { unitOf: new Int32Array(longest), latin: new Uint8Array(longest) };
+    this.stepper = automaton.shallowStepper();
+    this.syllableSymbol = Int32Array.from(table.syllables, (_, id) => automaton.symbolOf(id));
+    const { readingStart, readings } = table;
+    this.charSymbolStart = new Int32Array(0x10001);
+    const symbols: number[] = [];
+    for (let code = 0; code < 0x10000; code += 1) {
+      this.charSymbolStart[code] = symbols.length;
+      for (let r = readingStart[code]; r < readingStart[code + 1]; r += 1) {
+        const symbol = this.syllableSymbol[readings[r]];
+        if (symbol !== 0) symbols.push(symbol);
+      }
+    }
+    this.charSymbolStart[0x10000] = symbols.length;
+    this.charSymbols = Int32Array.from(symbols);
+  }
+
+  /** Bytes of the matcher's own tables (the automaton's are counted apart). */
+  get byteSize(): number {
+    return (
+      this.stepper.byteSize +
+      this.charSymbolStart.byteLength +
+      this.charSymbols.byteLength +
+      this.syllableSymbol.byteLength
+    );
   }
 
   /** The normalized character a unit came from. */
@@ -76,12 +111,12 @@ export class PhoneticMatcher {
 
   scan(normalized: NormalizedText, sink: PhoneticSink): void {
     this.buildUnits(normalized);
-    const { ring, ringSize, unitCode, table } = this;
-    const { readingStart, readings, letterNext, letterSyllable } = table;
+    const { ring, ringSize, unitCode, unitWordStart, charSymbolStart, charSymbols, syllableSymbol } = this;
+    const { letterNext, letterSyllable } = this.table;
     const units = this.unitCount;
     ringSize.fill(0);
     for (let x = 0; x < units; x += 1) {
-      const slot = x % RING;
+      const slot = x & RING_MASK;
       if (ringSize[slot] === 0) {
         ring[slot * MAX_STATES] = ROOT;
         ringSize[slot] = 1;
@@ -91,35 +126,35 @@ export class PhoneticMatcher {
         let node = 0;
         for (let length = 1; length <= 6 && x + length <= units; length += 1) {
           const letter = unitCode[x + length - 1];
-          if (!isLetter(letter) || (length > 1 && this.unitWordStart[x + length - 1] === 1)) break;
+          if (!isLetter(letter) || (length > 1 && unitWordStart[x + length - 1] === 1)) break;
           node = letterNext[node * 26 + letter - A];
           if (node === 0) break;
-          const syllable = letterSyllable[node];
-          if (syllable === 0) continue;
-          this.edge(x, x + length, syllable, sink);
+          const symbol = syllableSymbol[letterSyllable[node]];
+          if (symbol === 0) continue;
+          this.edge(x, x + length, symbol, sink);
           const after = x + length;
-          if (after < units && isTone(unitCode[after]) && this.unitWordStart[after] === 0) {
-            this.edge(x, after + 1, syllable, sink);
+          if (after < units && isTone(unitCode[after]) && unitWordStart[after] === 0) {
+            this.edge(x, after + 1, symbol, sink);
           }
         }
       } else if (code < 0x10000) {
-        for (let r = readingStart[code], end = readingStart[code + 1]; r < end; r += 1) {
-          this.edge(x, x + 1, readings[r], sink);
+        for (let r = charSymbolStart[code], end = charSymbolStart[code + 1]; r < end; r += 1) {
+          this.edge(x, x + 1, charSymbols[r], sink);
         }
       }
       ringSize[slot] = 0;
     }
   }
 
-  /** Steps every state of node `from` over `syllable` into node `to`, reporting new output states. */
-  private edge(from: number, to: number, syllable: number, sink: PhoneticSink): void {
-    const { automaton, ring, ringSize } = this;
-    const fromBase = (from % RING) * MAX_STATES;
-    const toSlot = to % RING;
+  /** Steps every state of node `from` over `symbol` into node `to`, reporting new output states. */
+  private edge(from: number, to: number, symbol: number, sink: PhoneticSink): void {
+    const { automaton, stepper, ring, ringSize } = this;
+    const fromBase = (from & RING_MASK) * MAX_STATES;
+    const toSlot = to & RING_MASK;
     const toBase = toSlot * MAX_STATES;
-    const count = ringSize[from % RING];
+    const count = ringSize[from & RING_MASK];
     for (let k = 0; k < count; k += 1) {
-      const state = automaton.step(ring[fromBase + k], syllable);
+      const state = stepper.step(ring[fromBase + k], symbol);
       if (state === ROOT) continue;
       const size = ringSize[toSlot];
       let known = false;
@@ -135,6 +170,17 @@ export class PhoneticMatcher {
       for (let out = automaton.firstOutputOf(state); out !== -1; out = automaton.nextOutputOf(out)) {
         this.report(automaton.patternEndingAt(out), to, sink);
       }
+    }
+  }
+
+  /**
+   * The straightforward reading of the lattice, without the automaton: every pattern traced back
+   * from every node. Quadratic, for tests only: it is the reference `scan` is checked against.
+   */
+  scanByTracing(normalized: NormalizedText, sink: PhoneticSink): void {
+    this.buildUnits(normalized);
+    for (let end = 1; end <= this.unitCount; end += 1) {
+      for (let pattern = 0; pattern < this.patterns.length; pattern += 1) this.report(pattern, end, sink);
     }
   }
 
