@@ -10,6 +10,7 @@ import { ProfilesModule } from './profiles/profiles.module';
 import { CredentialsModule } from './social-accounts/credentials/credentials.module';
 import { SocialAccountsModule } from './social-accounts/social-accounts.module';
 import { UsageRecordsModule } from './social-accounts/usage-records/usage-records.module';
+import { TicketsModule } from './tickets/tickets.module';
 
 /** Every feature module, in one list the app module imports. */
 export const FEATURE_MODULES = [
@@ -25,4 +26,5 @@ export const FEATURE_MODULES = [
   ContentModule,
   ContentPublishingModule,
   CustomersModule,
+  TicketsModule,
 ];

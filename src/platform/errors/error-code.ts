@@ -44,6 +44,15 @@ export enum ErrorCode {
   IdempotencyKeyReused = 'idempotency_key_reused',
   /** The first request with this Idempotency-Key is still being processed. */
   IdempotencyKeyInUse = 'idempotency_key_in_use',
+  // Customer service: tickets.
+  /** The member cannot hold tickets of that queue (no tickets:write over the unit). */
+  AssigneeNotEligible = 'assignee_not_eligible',
+  TicketAlreadyAssigned = 'ticket_already_assigned',
+  /** Identity first: the first public reply needs the customer's identity check recorded. */
+  IdentityCheckRequired = 'identity_check_required',
+  /** The inbound challenge answer is wrong, or the challenge expired or was forged. */
+  ChallengeFailed = 'challenge_failed',
+  ChallengeUsed = 'challenge_used',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
 }
@@ -83,6 +92,11 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.AuthorizationScopeMissing]: HttpStatus.FORBIDDEN,
   [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.IdempotencyKeyInUse]: HttpStatus.CONFLICT,
+  [ErrorCode.AssigneeNotEligible]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.TicketAlreadyAssigned]: HttpStatus.CONFLICT,
+  [ErrorCode.IdentityCheckRequired]: HttpStatus.CONFLICT,
+  [ErrorCode.ChallengeFailed]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.ChallengeUsed]: HttpStatus.CONFLICT,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
