@@ -79,11 +79,15 @@ export class TicketFollowUpsController {
   @ApiOperation({
     operationId: 'listTicketFollowUps',
     summary: 'Follow-ups of resolved after-sales tickets (default: open ones, earliest due first)',
-    description: 'Within your scope: by the ticket\'s unit, or your own with a self scope. Filter: status, assigneeId.',
+    description:
+      "Within your scope: by the ticket's unit, or your own with a self scope. Filter: status, assigneeId.",
   })
   @ApiOkResponse({ type: FollowUpPageDto })
   @ApiProblems(400)
-  listTicketFollowUps(@Scope() scope: DataScope, @Query() query: ListFollowUpsQueryDto): Promise<Page<FollowUpDto>> {
+  listTicketFollowUps(
+    @Scope() scope: DataScope,
+    @Query() query: ListFollowUpsQueryDto,
+  ): Promise<Page<FollowUpDto>> {
     return this.afterSales.listFollowUps(scope, query);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../../platform/database/query-rows';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError, ErrorCode } from '../../platform/errors';
 import { Page, paginate } from '../../platform/http/pagination';
@@ -89,7 +90,14 @@ export class AfterSalesService {
          VALUES ($1, $2, (SELECT COALESCE(max(position), 0) + 1 FROM ticket_steps WHERE ticket_id = $2), $3, $4, $5,
                  $6, $6)
          RETURNING *`,
-        [scope.orgId, ticketId, dto.title, dto.responsibleId ?? null, dto.dueAt ? new Date(dto.dueAt) : null, now],
+        [
+          scope.orgId,
+          ticketId,
+          dto.title,
+          dto.responsibleId ?? null,
+          dto.dueAt ? new Date(dto.dueAt) : null,
+          now,
+        ],
       );
       return toStepDto(rows[0]);
     });
@@ -114,7 +122,8 @@ export class AfterSalesService {
       if (dto.responsibleId) await assertMember(manager, scope.orgId, dto.responsibleId);
       const now = this.clock.now();
       const done = dto.done === undefined ? step.done_at !== null : dto.done;
-      const updated: StepRow[] = await manager.query(
+      const updated = await queryRows<StepRow>(
+        manager,
         `UPDATE ticket_steps SET title = $2, responsible_id = $3, due_at = $4, done_at = $5, done_by = $6,
            updated_at = $7 WHERE id = $1 RETURNING *`,
         [
@@ -174,7 +183,8 @@ export class AfterSalesService {
           extensions: { currentState: row.status },
         });
       }
-      const updated: FollowUpRow[] = await manager.query(
+      const updated = await queryRows<FollowUpRow>(
+        manager,
         `UPDATE ticket_follow_ups SET status = 'done', done_at = $2, done_by = $3, note = $4 WHERE id = $1 RETURNING *`,
         [id, this.clock.now(), actor.userId, dto.note ?? null],
       );

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryRows } from '../../platform/database/query-rows';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError } from '../../platform/errors';
 import { assertIfMatch, Versioned } from '../../platform/http/etag';
@@ -85,7 +86,11 @@ export class CannedRepliesService {
     return new Versioned(toDto(row), row.version);
   }
 
-  async create(scope: DataScope, userId: string | null, dto: CreateCannedReplyDto): Promise<Versioned<CannedReplyDto>> {
+  async create(
+    scope: DataScope,
+    userId: string | null,
+    dto: CreateCannedReplyDto,
+  ): Promise<Versioned<CannedReplyDto>> {
     assertKnownPlaceholders(dto.body);
     const now = this.clock.now();
     const rows: CannedRow[] = await this.dataSource.query(
@@ -106,7 +111,8 @@ export class CannedRepliesService {
       const before = await this.load(scope.orgId, id, manager, true);
       assertIfMatch(ifMatch, before.version);
       if (dto.body !== undefined) assertKnownPlaceholders(dto.body);
-      const rows: CannedRow[] = await manager.query(
+      const rows = await queryRows<CannedRow>(
+        manager,
         `UPDATE canned_replies SET name = $2, body = $3, updated_at = $4, version = version + 1 WHERE id = $1
          RETURNING *`,
         [id, dto.name ?? before.name, dto.body ?? before.body, this.clock.now()],
@@ -116,7 +122,8 @@ export class CannedRepliesService {
   }
 
   async delete(scope: DataScope, id: string): Promise<void> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource,
       'DELETE FROM canned_replies WHERE id = $1 AND org_id = $2 RETURNING id',
       [id, scope.orgId],
     );

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../../platform/database/query-rows';
 import { Clock } from '../../platform/clock/clock';
 import { JobsService } from '../../platform/jobs/jobs.service';
 import { NotificationsService } from '../../platform/notifications/notifications.service';
@@ -71,16 +72,22 @@ export class AfterSalesFollowUps implements TicketChangeListener, OnModuleInit {
     for (;;) {
       const opened = await this.dataSource.transaction(async (manager) => {
         const now = this.clock.now();
-        const rows: { id: string; org_id: string; ticket_id: string; assignee_id: string | null; subject: string }[] =
-          await manager.query(
-            `UPDATE ticket_follow_ups f SET status = 'open', opened_at = $1
+        const rows = await queryRows<{
+          id: string;
+          org_id: string;
+          ticket_id: string;
+          assignee_id: string | null;
+          subject: string;
+        }>(
+          manager,
+          `UPDATE ticket_follow_ups f SET status = 'open', opened_at = $1
              FROM tickets t
              WHERE f.id IN (SELECT id FROM ticket_follow_ups WHERE status = 'scheduled' AND due_at <= $1
                             ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
                AND t.id = f.ticket_id
              RETURNING f.id, f.org_id, f.ticket_id, f.assignee_id, t.subject`,
-            [now, BATCH],
-          );
+          [now, BATCH],
+        );
         for (const row of rows) {
           if (!row.assignee_id) continue;
           await this.notifications.notify(manager, {
@@ -95,7 +102,13 @@ export class AfterSalesFollowUps implements TicketChangeListener, OnModuleInit {
         return rows.length;
       });
       total += opened;
-      if (opened < BATCH) return total;
+      if (opened < BATCH) {
+        // Spent challenges are only needed until they expire.
+        await this.dataSource.query('DELETE FROM ticket_challenge_uses WHERE expires_at < $1', [
+          this.clock.now(),
+        ]);
+        return total;
+      }
     }
   }
 }

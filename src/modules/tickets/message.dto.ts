@@ -68,7 +68,8 @@ export class MessageAttachmentViewDto {
 export class DeliveryDto {
   @ApiProperty({
     enum: DELIVERY_STATUSES,
-    description: '`pending` until the connector accepted it (failed attempts are retried), `failed` once given up',
+    description:
+      '`pending` until the connector accepted it (failed attempts are retried), `failed` once given up',
   })
   status: DeliveryStatus;
 

@@ -45,7 +45,10 @@ export class PublicCreateTicketDto {
   @IsIn(TICKET_TYPES)
   type?: TicketType;
 
-  @ApiPropertyOptional({ enum: AFTER_SALES_KINDS, description: 'Required for `after_sales`, refused otherwise' })
+  @ApiPropertyOptional({
+    enum: AFTER_SALES_KINDS,
+    description: 'Required for `after_sales`, refused otherwise',
+  })
   @ValidateIf((o: PublicCreateTicketDto) => o.type === 'after_sales' || o.afterSalesKind !== undefined)
   @IsIn(AFTER_SALES_KINDS)
   afterSalesKind?: AfterSalesKind;
@@ -76,7 +79,8 @@ export class PublicTicketCreatedDto {
   state: TicketState;
 
   @ApiProperty({
-    description: 'Secret of the per-ticket link: read and reply at /api/v1/public/tickets/{replyToken}/messages',
+    description:
+      'Secret of the per-ticket link: read and reply at /api/v1/public/tickets/{replyToken}/messages',
   })
   replyToken: string;
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
@@ -19,7 +26,6 @@ import { PublicTicketsService } from './public-tickets.service';
 const PublicTicketMessagePageDto = PageOf(PublicTicketMessageDto);
 /** Stricter than the global limit: these are the doors anyone can knock on. */
 const PUBLIC_WRITES = { default: { limit: 10, ttl: 60_000 } };
-
 
 @ApiTags('tickets')
 @Controller('public')
@@ -45,11 +51,11 @@ export class PublicTicketsController {
   @Throttle(PUBLIC_WRITES)
   @ApiOperation({
     operationId: 'openPublicTicket',
-    summary: 'A customer opens a ticket: with a partner help widget\'s API key, or a solved challenge',
+    summary: "A customer opens a ticket: with a partner help widget's API key, or a solved challenge",
     description:
       'Without `X-API-Key`, `challenge` is required (401 when missing, 422 `challenge_failed` when wrong or ' +
       'expired, 409 `challenge_used` when used before). A key must be one of this organization with ' +
-      '`tickets:write` where inbound tickets land (401 / 403). Answers the secret of the ticket\'s reply link.',
+      "`tickets:write` where inbound tickets land (401 / 403). Answers the secret of the ticket's reply link.",
   })
   @ApiHeader({ name: 'X-API-Key', required: false, description: "A partner's API key of this organization" })
   @ApiCreatedResponse({ type: PublicTicketCreatedDto })
@@ -66,7 +72,7 @@ export class PublicTicketsController {
   @Public()
   @ApiOperation({
     operationId: 'listPublicTicketMessages',
-    summary: "The conversation of the ticket the link belongs to (public messages only), oldest first",
+    summary: 'The conversation of the ticket the link belongs to (public messages only), oldest first',
   })
   @ApiParam({ name: 'replyToken', type: String, description: 'The secret of the ticket link' })
   @ApiOkResponse({ type: PublicTicketMessagePageDto })
@@ -92,8 +98,10 @@ export class PublicTicketsController {
   @ApiParam({ name: 'replyToken', type: String, description: 'The secret of the ticket link' })
   @ApiCreatedResponse({ type: PublicReplyResultDto })
   @ApiProblems(400, 404)
-  replyToPublicTicket(@Param('replyToken') token: string, @Body() dto: PublicReplyDto): Promise<PublicReplyResultDto> {
+  replyToPublicTicket(
+    @Param('replyToken') token: string,
+    @Body() dto: PublicReplyDto,
+  ): Promise<PublicReplyResultDto> {
     return this.publicTickets.reply(token, dto);
   }
 }
-

@@ -48,7 +48,11 @@ export class PublicTicketsService {
     return { ...this.secrets.issueChallenge(orgId, expiresAt), expiresAt: expiresAt.toISOString() };
   }
 
-  async create(orgId: string, apiKey: string | undefined, dto: PublicCreateTicketDto): Promise<PublicTicketCreatedDto> {
+  async create(
+    orgId: string,
+    apiKey: string | undefined,
+    dto: PublicCreateTicketDto,
+  ): Promise<PublicTicketCreatedDto> {
     if (!dto.contact.email && !dto.contact.phone) {
       throw DomainError.validation('contact', 'give an email or a phone number to be answered at');
     }
@@ -156,7 +160,10 @@ export class PublicTicketsService {
         });
         if (previous.customer_id) {
           // The contact the customer wrote from stays the reply address of the continuation.
-          await manager.query('UPDATE tickets SET contact = $2 WHERE id = $1', [ticket.id, JSON.stringify(previous.contact)]);
+          await manager.query('UPDATE tickets SET contact = $2 WHERE id = $1', [
+            ticket.id,
+            JSON.stringify(previous.contact),
+          ]);
           ticket = await loadTicket(manager, ticket.org_id, ticket.id);
         }
         outcome = 'new_ticket';
@@ -195,9 +202,15 @@ export class PublicTicketsService {
    * A partner's key of this organization that may open tickets where inbound ones land. A key of
    * another organization, revoked or expired, is refused like a wrong one (401).
    */
-  private async partnerKey(manager: EntityManager, orgId: string, secret: string, unitId: string): Promise<string> {
+  private async partnerKey(
+    manager: EntityManager,
+    orgId: string,
+    secret: string,
+    unitId: string,
+  ): Promise<string> {
     const key = await this.access.findUsableApiKey(sha256Hex(secret), this.clock.now());
-    if (!key || key.orgId !== orgId) throw new DomainError(ErrorCode.Unauthenticated, 'The API key is not valid');
+    if (!key || key.orgId !== orgId)
+      throw new DomainError(ErrorCode.Unauthenticated, 'The API key is not valid');
     const snapshot = await this.access.loadForApiKey(key.id, orgId);
     const scope = new DataScope(orgId, 'tickets:write', null, snapshot.grants);
     const path = await unitPathOf(manager, orgId, unitId, 'unitId');
@@ -210,25 +223,38 @@ export class PublicTicketsService {
   }
 
   /** A right answer to an unexpired challenge of this organization, never used before. */
-  private async spendChallenge(manager: EntityManager, orgId: string, dto: PublicCreateTicketDto): Promise<void> {
+  private async spendChallenge(
+    manager: EntityManager,
+    orgId: string,
+    dto: PublicCreateTicketDto,
+  ): Promise<void> {
     if (!dto.challenge) {
-      throw new DomainError(ErrorCode.Unauthenticated, 'Solve the challenge (GET …/ticket-challenge) or send a partner API key', {
-        errors: [{ field: 'challenge', message: 'is required without an API key' }],
-      });
+      throw new DomainError(
+        ErrorCode.Unauthenticated,
+        'Solve the challenge (GET …/ticket-challenge) or send a partner API key',
+        {
+          errors: [{ field: 'challenge', message: 'is required without an API key' }],
+        },
+      );
     }
     const checked = this.secrets.checkChallenge(dto.challenge.token, dto.challenge.answer, orgId);
     const now = this.clock.now();
     if (!checked || checked.expiresAt.getTime() <= now.getTime()) {
-      throw new DomainError(ErrorCode.ChallengeFailed, 'The answer is wrong or the challenge expired; get a new one', {
-        errors: [{ field: 'challenge.answer', message: 'wrong answer or expired challenge' }],
-      });
+      throw new DomainError(
+        ErrorCode.ChallengeFailed,
+        'The answer is wrong or the challenge expired; get a new one',
+        {
+          errors: [{ field: 'challenge.answer', message: 'wrong answer or expired challenge' }],
+        },
+      );
     }
     const used: unknown[] = await manager.query(
       `INSERT INTO ticket_challenge_uses (challenge_id, org_id, expires_at, used_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (challenge_id) DO NOTHING RETURNING challenge_id`,
       [checked.id, orgId, checked.expiresAt, now],
     );
-    if (used.length === 0) throw new DomainError(ErrorCode.ChallengeUsed, 'This challenge was used already; get a new one');
+    if (used.length === 0)
+      throw new DomainError(ErrorCode.ChallengeUsed, 'This challenge was used already; get a new one');
   }
 
   private async assertActiveOrg(manager: EntityManager, orgId: string): Promise<void> {

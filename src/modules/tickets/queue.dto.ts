@@ -22,7 +22,12 @@ export class TicketQueueDto {
   @ApiProperty({ enum: AUTO_ASSIGN_MODES })
   autoAssign: AutoAssignMode;
 
-  @ApiProperty({ format: 'uuid', isArray: true, description: "The queue's agents, in round-robin order" })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    isArray: true,
+    description: "The queue's agents, in round-robin order",
+  })
   agentIds: string[];
 
   @ApiProperty({ description: 'Active tickets in the queue that nobody holds' })

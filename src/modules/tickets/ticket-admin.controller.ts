@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiIfMatch, ApiOkWithEtag, Versioned } from '../../platform/http/etag';
 import { Page, PageOf, PageQueryDto } from '../../platform/http/pagination';
@@ -68,7 +80,10 @@ export class TicketSettingsController {
   })
   @ApiOkResponse({ type: TicketSettingsDto })
   @ApiProblems(400, 422)
-  updateTicketSettings(@Scope() scope: DataScope, @Body() dto: UpdateTicketSettingsDto): Promise<TicketSettingsDto> {
+  updateTicketSettings(
+    @Scope() scope: DataScope,
+    @Body() dto: UpdateTicketSettingsDto,
+  ): Promise<TicketSettingsDto> {
     return this.queues.updateSettings(scope, dto);
   }
 }
@@ -135,7 +150,10 @@ export class CannedRepliesController {
   @Delete(':cannedReplyId')
   @HttpCode(204)
   @Authorize({ permission: 'service:manage' })
-  @ApiOperation({ operationId: 'deleteCannedReply', summary: 'Delete a canned reply (messages keep their text)' })
+  @ApiOperation({
+    operationId: 'deleteCannedReply',
+    summary: 'Delete a canned reply (messages keep their text)',
+  })
   @ApiProblems(400)
   async deleteCannedReply(
     @Scope() scope: DataScope,

@@ -35,12 +35,12 @@ export async function queueAgents(
        JOIN org_units gu ON gu.id = g.unit_id
        LEFT JOIN roles r ON r.id = g.role_id
      WHERE m.org_id = $1 AND m.status = 'active' AND ($5::uuid IS NULL OR m.user_id = $5)
-       AND (g.permission = $3 OR r.system_key = ANY($4::text[])
-            OR (r.system_key IS NULL AND r.permissions @> ARRAY[$3]::text[]))
+       AND (g.permission = $3::text OR r.system_key = ANY($4::text[])
+            OR (r.system_key IS NULL AND r.permissions @> ARRAY[$3::text]))
        AND ${covers('g')}
        AND NOT EXISTS (
          SELECT 1 FROM access_grants d JOIN org_units du ON du.id = d.unit_id
-         WHERE d.org_id = m.org_id AND d.user_id = m.user_id AND d.effect = 'deny' AND d.permission = $3
+         WHERE d.org_id = m.org_id AND d.user_id = m.user_id AND d.effect = 'deny' AND d.permission = $3::text
            AND ${covers('d')})
      ORDER BY m.user_id`,
     [orgId, unitId, HOLD, holdingRoleKeys(org.kind), onlyUserId ?? null],

@@ -12,10 +12,11 @@ import { ACTIVE_STATES } from './ticket-state';
 @Injectable()
 export class TicketAutoAssignment {
   async pick(manager: EntityManager, orgId: string, unitId: string): Promise<string | null> {
-    const queues: { auto_assign: AutoAssignMode; last_assigned_user_id: string | null }[] = await manager.query(
-      `SELECT auto_assign, last_assigned_user_id FROM ticket_queues WHERE org_id = $1 AND unit_id = $2 FOR UPDATE`,
-      [orgId, unitId],
-    );
+    const queues: { auto_assign: AutoAssignMode; last_assigned_user_id: string | null }[] =
+      await manager.query(
+        `SELECT auto_assign, last_assigned_user_id FROM ticket_queues WHERE org_id = $1 AND unit_id = $2 FOR UPDATE`,
+        [orgId, unitId],
+      );
     const queue = queues[0];
     if (!queue || queue.auto_assign === 'none') return null;
     const agents = await queueAgents(manager, orgId, unitId);

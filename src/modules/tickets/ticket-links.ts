@@ -25,15 +25,21 @@ const refNotFound = (field: string, what: string) =>
 export class TicketLinkCheck {
   constructor(private readonly accounts: SocialAccountAccess) {}
 
-  async resolve(manager: EntityManager, actor: Actor, orgId: string, links: TicketLinks): Promise<TicketLinks> {
+  async resolve(
+    manager: EntityManager,
+    actor: Actor,
+    orgId: string,
+    links: TicketLinks,
+  ): Promise<TicketLinks> {
     let brandOrgId = links.brandOrgId;
     if (links.socialAccountId) {
       const scope = new DataScope(orgId, 'social-accounts:read', actor.userId, actor.grants);
       let brandOfAccount: string;
       try {
         if (scope.isEmpty) throw DomainError.notFound('Social account');
-        brandOfAccount = (await this.accounts.require(scope, links.socialAccountId, { operable: false }, manager))
-          .brandOrgId;
+        brandOfAccount = (
+          await this.accounts.require(scope, links.socialAccountId, { operable: false }, manager)
+        ).brandOrgId;
       } catch (error) {
         if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
           throw refNotFound('socialAccountId', 'social account');

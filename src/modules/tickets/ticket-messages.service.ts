@@ -97,7 +97,11 @@ export class TicketMessagesService implements OnModuleInit {
     );
   }
 
-  async list(scope: DataScope, ticketId: string, query: ListTicketMessagesQueryDto): Promise<Page<TicketMessageDto>> {
+  async list(
+    scope: DataScope,
+    ticketId: string,
+    query: ListTicketMessagesQueryDto,
+  ): Promise<Page<TicketMessageDto>> {
     await ticketInScope(this.dataSource.manager, scope, ticketId);
     const qb = this.dataSource
       .createQueryBuilder()
@@ -141,7 +145,7 @@ export class TicketMessagesService implements OnModuleInit {
       if (dto.kind === 'public_reply' && !ticket.identity_method) {
         throw new DomainError(
           ErrorCode.IdentityCheckRequired,
-          "Record how the customer was identified (POST …/identity-check) before the first public reply",
+          'Record how the customer was identified (POST …/identity-check) before the first public reply',
           { extensions: { currentState: ticket.state } },
         );
       }
@@ -198,13 +202,20 @@ export class TicketMessagesService implements OnModuleInit {
       ],
     );
     if (connector) {
-      const eventId = await this.outbox.enqueue(manager, REPLY_SEND_EVENT, { messageId: id, orgId: ticket.org_id });
+      const eventId = await this.outbox.enqueue(manager, REPLY_SEND_EVENT, {
+        messageId: id,
+        orgId: ticket.org_id,
+      });
       await manager.query('UPDATE ticket_messages SET outbox_event_id = $2 WHERE id = $1', [id, eventId]);
     }
     return id;
   }
 
-  async deliveries(scope: DataScope, ticketId: string, query: PageQueryDto): Promise<Page<TicketDeliveryDto>> {
+  async deliveries(
+    scope: DataScope,
+    ticketId: string,
+    query: PageQueryDto,
+  ): Promise<Page<TicketDeliveryDto>> {
     await ticketInScope(this.dataSource.manager, scope, ticketId);
     const qb = this.dataSource
       .createQueryBuilder()

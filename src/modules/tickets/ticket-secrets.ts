@@ -45,7 +45,10 @@ export class TicketSecrets {
     const a = randomInt(1, 20);
     const b = randomInt(1, 20);
     const payload = b64(Buffer.from(JSON.stringify({ c: randomUUID(), o: orgId, e: expiresAt.getTime() })));
-    return { token: `${payload}.${b64(this.challengeMac(payload, String(a + b)))}`, question: `What is ${a} + ${b}?` };
+    return {
+      token: `${payload}.${b64(this.challengeMac(payload, String(a + b)))}`,
+      question: `What is ${a} + ${b}?`,
+    };
   }
 
   /** The challenge's id and expiry when the answer is right for this organization; null otherwise. */
@@ -55,7 +58,11 @@ export class TicketSecrets {
     const normalized = String(Number.parseInt(answer, 10));
     if (!safeEqual(mac, this.challengeMac(payload, normalized))) return null;
     try {
-      const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { c: string; o: string; e: number };
+      const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+        c: string;
+        o: string;
+        e: number;
+      };
       if (data.o !== orgId || typeof data.c !== 'string' || typeof data.e !== 'number') return null;
       return { id: data.c, expiresAt: new Date(data.e) };
     } catch {

@@ -12,11 +12,24 @@ export const TICKET_STATES = [
 export type TicketState = (typeof TICKET_STATES)[number];
 
 /** The moves a member asks for by `POST …/tickets/{ticketId}/{action}`. */
-export const TICKET_ACTIONS = ['open', 'wait-for-customer', 'escalate', 'resolve', 'close', 'reopen'] as const;
+export const TICKET_ACTIONS = [
+  'open',
+  'wait-for-customer',
+  'escalate',
+  'resolve',
+  'close',
+  'reopen',
+] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 /** States in which a ticket still needs work (and counts towards an agent's load). */
-export const ACTIVE_STATES: readonly TicketState[] = ['new', 'open', 'pending_customer', 'escalated', 'reopened'];
+export const ACTIVE_STATES: readonly TicketState[] = [
+  'new',
+  'open',
+  'pending_customer',
+  'escalated',
+  'reopened',
+];
 
 /**
  * The state table: for each action, the states it may start from and the state it leads to. `closed`

@@ -59,9 +59,9 @@ export class TicketWorkflow {
   ): Promise<TicketRow> {
     const now = this.clock.now();
     await manager.query(
-      `UPDATE tickets SET state = $2, state_changed_at = $3, updated_at = $3, version = version + 1,
-         resolved_at = CASE WHEN $2 = 'resolved' THEN $3 WHEN $2 = 'closed' THEN resolved_at ELSE NULL END,
-         closed_at = CASE WHEN $2 = 'closed' THEN $3 ELSE NULL END
+      `UPDATE tickets SET state = $2::varchar, state_changed_at = $3, updated_at = $3, version = version + 1,
+         resolved_at = CASE WHEN $2::varchar = 'resolved' THEN $3 WHEN $2::varchar = 'closed' THEN resolved_at ELSE NULL END,
+         closed_at = CASE WHEN $2::varchar = 'closed' THEN $3 ELSE NULL END
        WHERE id = $1`,
       [before.id, to, now],
     );
@@ -84,7 +84,12 @@ export class TicketWorkflow {
    * (whose auto-assignment then applies). The caller's `tickets:assign` scope must cover the ticket and
    * the target unit; the member must be able to hold it (`tickets:write` over the unit, 422 otherwise).
    */
-  async assign(actor: Actor, scope: DataScope, id: string, dto: AssignTicketDto): Promise<Versioned<TicketDto>> {
+  async assign(
+    actor: Actor,
+    scope: DataScope,
+    id: string,
+    dto: AssignTicketDto,
+  ): Promise<Versioned<TicketDto>> {
     if (dto.assigneeId === undefined && dto.unitId === undefined) {
       throw DomainError.validation('assigneeId', 'give assigneeId, unitId or both');
     }
@@ -95,19 +100,30 @@ export class TicketWorkflow {
       if (dto.unitId && dto.unitId !== before.unit_id) {
         const path = await unitPathOf(manager, scope.orgId, dto.unitId, 'unitId');
         if (!scope.permitsUnit(path, null)) {
-          throw new DomainError(ErrorCode.PermissionDenied, 'Your tickets:assign scope does not cover that unit');
+          throw new DomainError(
+            ErrorCode.PermissionDenied,
+            'Your tickets:assign scope does not cover that unit',
+          );
         }
       }
       let assigneeId: string | null;
       if (dto.assigneeId) {
-        if (!(await isQueueAgent(manager, scope.orgId, unitId, dto.assigneeId))) throw notEligible('assigneeId');
+        if (!(await isQueueAgent(manager, scope.orgId, unitId, dto.assigneeId)))
+          throw notEligible('assigneeId');
         assigneeId = dto.assigneeId;
       } else if (dto.assigneeId === null || unitId !== before.unit_id) {
         assigneeId = await this.autoAssignment.pick(manager, scope.orgId, unitId);
       } else {
         assigneeId = before.assignee_id;
       }
-      const row = await this.setHolder(manager, before, unitId, assigneeId, { kind: 'member', actor }, 'assigned');
+      const row = await this.setHolder(
+        manager,
+        before,
+        unitId,
+        assigneeId,
+        { kind: 'member', actor },
+        'assigned',
+      );
       return new Versioned(toTicketDto(row), row.version);
     });
   }
@@ -124,10 +140,20 @@ export class TicketWorkflow {
           extensions: { assigneeId: before.assignee_id },
         });
       }
-      if (!scope.permitsUnit(before.unit_path, null) || !(await isQueueAgent(manager, scope.orgId, before.unit_id, userId))) {
+      if (
+        !scope.permitsUnit(before.unit_path, null) ||
+        !(await isQueueAgent(manager, scope.orgId, before.unit_id, userId))
+      ) {
         throw new DomainError(ErrorCode.PermissionDenied, "You are not an agent of this ticket's queue");
       }
-      const row = await this.setHolder(manager, before, before.unit_id, userId, { kind: 'member', actor }, 'claimed');
+      const row = await this.setHolder(
+        manager,
+        before,
+        before.unit_id,
+        userId,
+        { kind: 'member', actor },
+        'claimed',
+      );
       return new Versioned(toTicketDto(row), row.version);
     });
   }

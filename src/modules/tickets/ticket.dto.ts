@@ -29,7 +29,12 @@ export const TICKET_CHANNELS = ['phone', 'web', 'email', 'douyin_dm', 'wechat', 
 export type TicketChannel = (typeof TICKET_CHANNELS)[number];
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
-export const IDENTITY_METHODS = ['account_login', 'order_number', 'phone_verification', 'not_needed'] as const;
+export const IDENTITY_METHODS = [
+  'account_login',
+  'order_number',
+  'phone_verification',
+  'not_needed',
+] as const;
 export type IdentityMethod = (typeof IDENTITY_METHODS)[number];
 
 /** An external reference (order number, campaign or ad id): printable, no spaces at the ends. */
@@ -161,7 +166,10 @@ export class CreateTicketDto extends TicketDetailsDto {
   @IsIn(TICKET_TYPES)
   type: TicketType;
 
-  @ApiPropertyOptional({ enum: AFTER_SALES_KINDS, description: 'Required for `after_sales`, refused otherwise' })
+  @ApiPropertyOptional({
+    enum: AFTER_SALES_KINDS,
+    description: 'Required for `after_sales`, refused otherwise',
+  })
   @ValidateIf((o: CreateTicketDto) => o.type === 'after_sales' || o.afterSalesKind !== undefined)
   @IsIn(AFTER_SALES_KINDS)
   afterSalesKind?: AfterSalesKind;
@@ -412,7 +420,7 @@ export class TicketDto {
   @ApiProperty({ format: 'uuid' })
   orgId: string;
 
-  @ApiProperty({ format: 'uuid', description: "The unit whose queue holds the ticket" })
+  @ApiProperty({ format: 'uuid', description: 'The unit whose queue holds the ticket' })
   unitId: string;
 
   @ApiProperty({ format: 'uuid', type: String, nullable: true })

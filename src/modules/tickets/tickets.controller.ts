@@ -9,7 +9,12 @@ import { Idempotent } from '../../platform/idempotency/idempotent.decorator';
 import { Actor } from '../access/actor';
 import { Authorize, CurrentActor, Scope } from '../access/authorize.decorator';
 import { DataScope } from '../access/data-scope';
-import { CreateTicketMessageDto, ListTicketMessagesQueryDto, TicketDeliveryDto, TicketMessageDto } from './message.dto';
+import {
+  CreateTicketMessageDto,
+  ListTicketMessagesQueryDto,
+  TicketDeliveryDto,
+  TicketMessageDto,
+} from './message.dto';
 import { ticketHistory } from './ticket-events';
 import { TicketMessagesService } from './ticket-messages.service';
 import { ticketInScope } from './ticket-row';
@@ -49,7 +54,8 @@ export class TicketsController {
   @Authorize({ permission: 'tickets:read' })
   @ApiOperation({
     operationId: 'listTickets',
-    summary: "The organization's tickets within your scope (by unit, or those assigned to you with a self scope)",
+    summary:
+      "The organization's tickets within your scope (by unit, or those assigned to you with a self scope)",
     description:
       'Filters: state, type, priority, assigneeId (`none` for unassigned), unitId, customerId, tag, ' +
       'createdFrom/createdTo. Sort: createdAt (default newest first), updatedAt.',
@@ -131,7 +137,11 @@ export class TicketsController {
   @Post(':ticketId/open')
   @HttpCode(200)
   @Authorize({ permission: 'tickets:write' })
-  @ApiOperation({ operationId: 'openTicket', summary: 'Start (or resume) work: → open', description: MOVE_DOC })
+  @ApiOperation({
+    operationId: 'openTicket',
+    summary: 'Start (or resume) work: → open',
+    description: MOVE_DOC,
+  })
   @ApiOkWithEtag(TicketDto)
   @ApiProblems(400, 409)
   openTicket(
@@ -203,7 +213,11 @@ export class TicketsController {
   @Post(':ticketId/close')
   @HttpCode(200)
   @Authorize({ permission: 'tickets:write' })
-  @ApiOperation({ operationId: 'closeTicket', summary: 'Close a resolved ticket: → closed (final)', description: MOVE_DOC })
+  @ApiOperation({
+    operationId: 'closeTicket',
+    summary: 'Close a resolved ticket: → closed (final)',
+    description: MOVE_DOC,
+  })
   @ApiOkWithEtag(TicketDto)
   @ApiProblems(400, 409)
   closeTicket(
@@ -218,7 +232,11 @@ export class TicketsController {
   @Post(':ticketId/reopen')
   @HttpCode(200)
   @Authorize({ permission: 'tickets:write' })
-  @ApiOperation({ operationId: 'reopenTicket', summary: 'Reopen a resolved ticket: → reopened', description: MOVE_DOC })
+  @ApiOperation({
+    operationId: 'reopenTicket',
+    summary: 'Reopen a resolved ticket: → reopened',
+    description: MOVE_DOC,
+  })
   @ApiOkWithEtag(TicketDto)
   @ApiProblems(400, 409)
   reopenTicket(

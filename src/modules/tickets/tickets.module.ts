@@ -7,7 +7,11 @@ import { CannedRepliesService } from './canned-replies.service';
 import { AfterSalesFollowUps } from './follow-ups';
 import { PublicTicketsController } from './public-tickets.controller';
 import { PublicTicketsService } from './public-tickets.service';
-import { CannedRepliesController, TicketQueuesController, TicketSettingsController } from './ticket-admin.controller';
+import {
+  CannedRepliesController,
+  TicketQueuesController,
+  TicketSettingsController,
+} from './ticket-admin.controller';
 import { TicketAutoAssignment } from './ticket-assignment';
 import { TicketConnectors } from './ticket-connectors';
 import { TicketCustomers } from './ticket-customers';

@@ -97,7 +97,10 @@ export class TicketsService {
       } else if (!scope.permitsUnit(unitPath, null)) {
         // A `self` scope may open a ticket it then holds itself; anything else outside the scope is refused.
         if (!actor.userId || !scope.permitsUnit(unitPath, actor.userId)) {
-          throw new DomainError(ErrorCode.PermissionDenied, 'Your tickets:write scope does not cover that unit');
+          throw new DomainError(
+            ErrorCode.PermissionDenied,
+            'Your tickets:write scope does not cover that unit',
+          );
         }
         assigneeId = actor.userId;
       }
@@ -129,7 +132,13 @@ export class TicketsService {
     if (t.assigneeId && !(await isQueueAgent(manager, t.orgId, t.unitId, t.assigneeId))) {
       throw notEligible('assigneeId');
     }
-    const customerId = await this.customers.resolve(manager, t.orgId, t.createdBy, dto.customerId, dto.contact);
+    const customerId = await this.customers.resolve(
+      manager,
+      t.orgId,
+      t.createdBy,
+      dto.customerId,
+      dto.contact,
+    );
     const assigneeId = t.assigneeId ?? (await this.autoAssignment.pick(manager, t.orgId, t.unitId));
     const now = this.clock.now();
     const [{ id }]: { id: string }[] = await manager.query(
@@ -198,7 +207,8 @@ export class TicketsService {
       }
       assertAfterSalesFields(before.type, dto);
       let brandOrgId = dto.brandOrgId === undefined ? before.brand_org_id : dto.brandOrgId;
-      const socialAccountId = dto.socialAccountId === undefined ? before.social_account_id : dto.socialAccountId;
+      const socialAccountId =
+        dto.socialAccountId === undefined ? before.social_account_id : dto.socialAccountId;
       if (dto.brandOrgId !== undefined || dto.socialAccountId !== undefined) {
         brandOrgId = (await this.links.resolve(manager, actor, scope.orgId, { brandOrgId, socialAccountId }))
           .brandOrgId;

@@ -52,6 +52,11 @@ export const API_TAGS: { name: string; description: string }[] = [
     name: 'moderation',
     description: 'Sensitive-word lexicons, the organization’s moderation policy, live text checks',
   },
+  {
+    name: 'tickets',
+    description:
+      'Customer-service tickets: states, queues and assignment, messages, canned replies, after-sales, inbound',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 
