@@ -132,11 +132,11 @@ export class TicketMessagesService implements OnModuleInit {
     ticketId: string,
     dto: CreateTicketMessageDto,
   ): Promise<TicketMessageDto> {
-    if (dto.body !== undefined && dto.cannedReplyId !== undefined) {
-      throw DomainError.validation('cannedReplyId', 'give body or cannedReplyId, not both');
-    }
     return this.dataSource.transaction(async (manager) => {
       const ticket = await ticketInScope(manager, scope, ticketId, { lock: true });
+      if (dto.body !== undefined && dto.cannedReplyId !== undefined) {
+        throw DomainError.validation('cannedReplyId', 'give body or cannedReplyId, not both');
+      }
       if (ticket.state === 'closed') {
         throw new DomainError(ErrorCode.InvalidState, 'A closed ticket takes no more messages', {
           extensions: { currentState: ticket.state },

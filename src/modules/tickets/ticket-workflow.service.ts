@@ -35,9 +35,9 @@ export class TicketWorkflow {
     action: TicketAction,
     reason?: string,
   ): Promise<Versioned<TicketDto>> {
-    if (action === 'escalate' && !reason) throw DomainError.validation('reason', 'is required to escalate');
     return this.dataSource.transaction(async (manager) => {
       const before = await ticketInScope(manager, scope, id, { lock: true });
+      if (action === 'escalate' && !reason) throw DomainError.validation('reason', 'is required to escalate');
       const row = await this.move(manager, before, action, nextState(before.state, action), {
         by: { kind: 'member', actor },
         reason: reason ?? null,
@@ -90,11 +90,11 @@ export class TicketWorkflow {
     id: string,
     dto: AssignTicketDto,
   ): Promise<Versioned<TicketDto>> {
-    if (dto.assigneeId === undefined && dto.unitId === undefined) {
-      throw DomainError.validation('assigneeId', 'give assigneeId, unitId or both');
-    }
     return this.dataSource.transaction(async (manager) => {
       const before = await ticketInScope(manager, scope, id, { lock: true });
+      if (dto.assigneeId === undefined && dto.unitId === undefined) {
+        throw DomainError.validation('assigneeId', 'give assigneeId, unitId or both');
+      }
       assertOpenForWork(before);
       const unitId = dto.unitId ?? before.unit_id;
       if (dto.unitId && dto.unitId !== before.unit_id) {
