@@ -215,6 +215,17 @@ CREATE TABLE public.auth_sessions (
     revoked_reason character varying(32)
 );
 
+CREATE TABLE public.canned_replies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    name character varying(100) NOT NULL,
+    body text NOT NULL,
+    created_by uuid,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL
+);
+
 CREATE TABLE public.content_events (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     seq bigint NOT NULL,
@@ -339,6 +350,111 @@ CREATE TABLE public.credential_reveals (
     ip character varying(64),
     created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
     brand_org_id uuid NOT NULL
+);
+
+CREATE TABLE public.customer_care_plans (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    tier character varying(32) NOT NULL,
+    interval_days integer NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_by uuid,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT customer_care_plans_interval_days_check CHECK (((interval_days >= 1) AND (interval_days <= 366)))
+);
+
+CREATE TABLE public.customer_care_tasks (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    plan_id uuid NOT NULL,
+    owner_id uuid,
+    unit_id uuid,
+    due_on date NOT NULL,
+    status character varying(16) DEFAULT 'open'::character varying NOT NULL,
+    note character varying(2000),
+    completed_by uuid,
+    completed_at timestamp(3) with time zone,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT customer_care_tasks_status_check CHECK (((status)::text = ANY ((ARRAY['open'::character varying, 'done'::character varying, 'cancelled'::character varying])::text[])))
+);
+
+CREATE TABLE public.customer_contact_points (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    kind character varying(16) NOT NULL,
+    value character varying(320) NOT NULL,
+    is_primary boolean DEFAULT false NOT NULL,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    retired_at timestamp(3) with time zone,
+    CONSTRAINT customer_contact_points_kind_check CHECK (((kind)::text = ANY ((ARRAY['phone'::character varying, 'email'::character varying, 'douyin'::character varying, 'wechat'::character varying])::text[])))
+);
+
+CREATE TABLE public.customer_events (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    kind character varying(64) NOT NULL,
+    actor_user_id uuid,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    occurred_at timestamp(3) with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.customer_merges (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    target_id uuid NOT NULL,
+    source_id uuid NOT NULL,
+    merged_by uuid,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    merged_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT customer_merges_check CHECK ((target_id <> source_id))
+);
+
+CREATE TABLE public.customer_segments (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    name character varying(100) NOT NULL,
+    description character varying(500),
+    rule jsonb NOT NULL,
+    created_by uuid,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL
+);
+
+CREATE TABLE public.customers (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    unit_id uuid,
+    owner_id uuid,
+    kind character varying(16) NOT NULL,
+    display_name character varying(200) NOT NULL,
+    company_name character varying(200),
+    tier character varying(32) DEFAULT 'normal'::character varying NOT NULL,
+    tags character varying(50)[] DEFAULT '{}'::character varying[] NOT NULL,
+    consent_marketing boolean DEFAULT false NOT NULL,
+    consent_data_processing boolean DEFAULT false NOT NULL,
+    lifetime_value_fen bigint DEFAULT 0 NOT NULL,
+    status character varying(16) DEFAULT 'active'::character varying NOT NULL,
+    merged_into uuid,
+    merged_at timestamp(3) with time zone,
+    last_contact_at timestamp(3) with time zone,
+    created_by uuid,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    archived_at timestamp(3) with time zone,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT customers_check CHECK ((((status)::text = 'merged'::text) = (merged_into IS NOT NULL))),
+    CONSTRAINT customers_check1 CHECK (((merged_into IS NULL) OR (merged_into <> id))),
+    CONSTRAINT customers_kind_check CHECK (((kind)::text = ANY ((ARRAY['person'::character varying, 'company'::character varying])::text[]))),
+    CONSTRAINT customers_lifetime_value_fen_check CHECK ((lifetime_value_fen >= 0)),
+    CONSTRAINT customers_status_check CHECK (((status)::text = ANY ((ARRAY['active'::character varying, 'archived'::character varying, 'merged'::character varying])::text[]))),
+    CONSTRAINT customers_tier_check CHECK (((tier)::text ~ '^[a-z][a-z0-9_]{0,31}$'::text))
 );
 
 CREATE TABLE public.enterprise_profiles (
@@ -671,6 +787,165 @@ CREATE TABLE public.social_accounts (
     CONSTRAINT social_accounts_status_check CHECK (((status)::text = ANY ((ARRAY['active'::character varying, 'frozen'::character varying, 'suspended'::character varying])::text[])))
 );
 
+CREATE TABLE public.ticket_challenge_uses (
+    challenge_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    expires_at timestamp(3) with time zone NOT NULL,
+    used_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.ticket_deliveries (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    message_id uuid NOT NULL,
+    connector character varying(16) NOT NULL,
+    channel character varying(16) NOT NULL,
+    recipient character varying(320),
+    subject character varying(300) NOT NULL,
+    body text NOT NULL,
+    provider_message_id character varying(300),
+    created_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT ticket_deliveries_connector_check CHECK (((connector)::text = ANY ((ARRAY['sandbox'::character varying, 'email'::character varying])::text[])))
+);
+
+CREATE TABLE public.ticket_events (
+    seq bigint NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    action character varying(40) NOT NULL,
+    from_state character varying(20),
+    to_state character varying(20) NOT NULL,
+    actor_kind character varying(16) NOT NULL,
+    actor_user_id uuid,
+    actor_api_key_id uuid,
+    reason character varying(1000),
+    data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT ticket_events_actor_kind_check CHECK (((actor_kind)::text = ANY ((ARRAY['user'::character varying, 'api_key'::character varying, 'customer'::character varying, 'system'::character varying])::text[])))
+);
+
+ALTER TABLE public.ticket_events ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.ticket_events_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.ticket_follow_ups (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    resolution_seq bigint NOT NULL,
+    assignee_id uuid,
+    status character varying(12) NOT NULL,
+    due_at timestamp(3) with time zone NOT NULL,
+    opened_at timestamp(3) with time zone,
+    done_at timestamp(3) with time zone,
+    done_by uuid,
+    note character varying(1000),
+    created_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT ticket_follow_ups_status_check CHECK (((status)::text = ANY ((ARRAY['scheduled'::character varying, 'open'::character varying, 'done'::character varying, 'cancelled'::character varying])::text[])))
+);
+
+CREATE TABLE public.ticket_messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    kind character varying(16) NOT NULL,
+    author_user_id uuid,
+    body text NOT NULL,
+    attachments jsonb DEFAULT '[]'::jsonb NOT NULL,
+    canned_reply_id uuid,
+    connector character varying(16),
+    outbox_event_id bigint,
+    delivered_at timestamp(3) with time zone,
+    created_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT ticket_messages_kind_check CHECK (((kind)::text = ANY ((ARRAY['public_reply'::character varying, 'internal_note'::character varying, 'customer_reply'::character varying])::text[])))
+);
+
+CREATE TABLE public.ticket_queues (
+    org_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    auto_assign character varying(16) DEFAULT 'none'::character varying NOT NULL,
+    last_assigned_user_id uuid,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT ticket_queues_auto_assign_check CHECK (((auto_assign)::text = ANY ((ARRAY['none'::character varying, 'round_robin'::character varying, 'least_loaded'::character varying])::text[])))
+);
+
+CREATE TABLE public.ticket_settings (
+    org_id uuid NOT NULL,
+    follow_up_days integer DEFAULT 3 NOT NULL,
+    inbound_unit_id uuid,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT ticket_settings_follow_up_days_check CHECK (((follow_up_days >= 1) AND (follow_up_days <= 90)))
+);
+
+CREATE TABLE public.ticket_steps (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    title character varying(200) NOT NULL,
+    responsible_id uuid,
+    due_at timestamp(3) with time zone,
+    done_at timestamp(3) with time zone,
+    done_by uuid,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.tickets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    assignee_id uuid,
+    type character varying(16) NOT NULL,
+    after_sales_kind character varying(16),
+    channel character varying(16) NOT NULL,
+    customer_id uuid,
+    contact jsonb DEFAULT '{}'::jsonb NOT NULL,
+    subject character varying(200) NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    priority character varying(8) DEFAULT 'normal'::character varying NOT NULL,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    brand_org_id uuid,
+    social_account_id uuid,
+    order_ref character varying(100),
+    campaign_ref character varying(100),
+    ad_ref character varying(100),
+    product_ref character varying(100),
+    solution text,
+    parts jsonb DEFAULT '[]'::jsonb NOT NULL,
+    state character varying(20) DEFAULT 'new'::character varying NOT NULL,
+    state_changed_at timestamp(3) with time zone NOT NULL,
+    resolved_at timestamp(3) with time zone,
+    closed_at timestamp(3) with time zone,
+    previous_ticket_id uuid,
+    identity_method character varying(24),
+    identity_note character varying(500),
+    identity_checked_by uuid,
+    identity_checked_at timestamp(3) with time zone,
+    source character varying(16) NOT NULL,
+    created_by uuid,
+    created_by_api_key uuid,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT tickets_after_sales_kind_check CHECK (((after_sales_kind)::text = ANY ((ARRAY['repair'::character varying, 'replace'::character varying, 'return'::character varying, 'usage_guidance'::character varying, 'parts'::character varying])::text[]))),
+    CONSTRAINT tickets_channel_check CHECK (((channel)::text = ANY ((ARRAY['phone'::character varying, 'web'::character varying, 'email'::character varying, 'douyin_dm'::character varying, 'wechat'::character varying, 'api'::character varying])::text[]))),
+    CONSTRAINT tickets_check CHECK ((((type)::text = 'after_sales'::text) = (after_sales_kind IS NOT NULL))),
+    CONSTRAINT tickets_identity_method_check CHECK (((identity_method)::text = ANY ((ARRAY['account_login'::character varying, 'order_number'::character varying, 'phone_verification'::character varying, 'not_needed'::character varying])::text[]))),
+    CONSTRAINT tickets_priority_check CHECK (((priority)::text = ANY ((ARRAY['low'::character varying, 'normal'::character varying, 'high'::character varying, 'urgent'::character varying])::text[]))),
+    CONSTRAINT tickets_source_check CHECK (((source)::text = ANY ((ARRAY['member'::character varying, 'api_key'::character varying, 'public'::character varying])::text[]))),
+    CONSTRAINT tickets_state_check CHECK (((state)::text = ANY ((ARRAY['new'::character varying, 'open'::character varying, 'pending_customer'::character varying, 'escalated'::character varying, 'reopened'::character varying, 'resolved'::character varying, 'closed'::character varying])::text[]))),
+    CONSTRAINT tickets_type_check CHECK (((type)::text = ANY ((ARRAY['consultation'::character varying, 'complaint'::character varying, 'after_sales'::character varying])::text[])))
+);
+
 CREATE TABLE public.user_profiles (
     user_id uuid NOT NULL,
     real_name character varying(50) NOT NULL,
@@ -792,6 +1067,12 @@ ALTER TABLE ONLY public.api_keys
 ALTER TABLE ONLY public.auth_sessions
     ADD CONSTRAINT auth_sessions_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.canned_replies
+    ADD CONSTRAINT canned_replies_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.canned_replies
+    ADD CONSTRAINT canned_replies_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.content_events
     ADD CONSTRAINT content_events_pkey PRIMARY KEY (id);
 
@@ -812,6 +1093,45 @@ ALTER TABLE ONLY public.contents
 
 ALTER TABLE ONLY public.credential_reveals
     ADD CONSTRAINT credential_reveals_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_care_plans
+    ADD CONSTRAINT customer_care_plans_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.customer_care_plans
+    ADD CONSTRAINT customer_care_plans_org_id_tier_key UNIQUE (org_id, tier);
+
+ALTER TABLE ONLY public.customer_care_plans
+    ADD CONSTRAINT customer_care_plans_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_org_id_customer_id_due_on_key UNIQUE (org_id, customer_id, due_on);
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_contact_points
+    ADD CONSTRAINT customer_contact_points_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_events
+    ADD CONSTRAINT customer_events_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_merges
+    ADD CONSTRAINT customer_merges_org_id_source_id_key UNIQUE (org_id, source_id);
+
+ALTER TABLE ONLY public.customer_merges
+    ADD CONSTRAINT customer_merges_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customer_segments
+    ADD CONSTRAINT customer_segments_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.customer_segments
+    ADD CONSTRAINT customer_segments_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.enterprise_profiles
     ADD CONSTRAINT enterprise_profiles_pkey PRIMARY KEY (org_id);
@@ -894,6 +1214,42 @@ ALTER TABLE ONLY public.sensitive_words
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.ticket_challenge_uses
+    ADD CONSTRAINT ticket_challenge_uses_pkey PRIMARY KEY (challenge_id);
+
+ALTER TABLE ONLY public.ticket_deliveries
+    ADD CONSTRAINT ticket_deliveries_message_id_key UNIQUE (message_id);
+
+ALTER TABLE ONLY public.ticket_deliveries
+    ADD CONSTRAINT ticket_deliveries_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.ticket_events
+    ADD CONSTRAINT ticket_events_pkey PRIMARY KEY (seq);
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_resolution_seq_key UNIQUE (resolution_seq);
+
+ALTER TABLE ONLY public.ticket_messages
+    ADD CONSTRAINT ticket_messages_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.ticket_queues
+    ADD CONSTRAINT ticket_queues_pkey PRIMARY KEY (org_id, unit_id);
+
+ALTER TABLE ONLY public.ticket_settings
+    ADD CONSTRAINT ticket_settings_pkey PRIMARY KEY (org_id);
+
+ALTER TABLE ONLY public.ticket_steps
+    ADD CONSTRAINT ticket_steps_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.user_profiles
     ADD CONSTRAINT user_profiles_pkey PRIMARY KEY (user_id);
 
@@ -940,6 +1296,8 @@ CREATE INDEX api_keys_org_idx ON public.api_keys USING btree (org_id, created_at
 
 CREATE INDEX auth_sessions_user_idx ON public.auth_sessions USING btree (user_id) WHERE (revoked_at IS NULL);
 
+CREATE UNIQUE INDEX canned_replies_name_key ON public.canned_replies USING btree (org_id, lower((name)::text));
+
 CREATE INDEX content_events_content_idx ON public.content_events USING btree (content_id, seq);
 
 CREATE INDEX content_publish_attempts_content_idx ON public.content_publish_attempts USING btree (content_id, attempt);
@@ -971,6 +1329,32 @@ CREATE INDEX credential_reveals_brand_org_ip_idx ON public.credential_reveals US
 CREATE INDEX credential_reveals_org_idx ON public.credential_reveals USING btree (org_id, created_at DESC);
 
 CREATE INDEX credential_reveals_user_idx ON public.credential_reveals USING btree (user_id, created_at DESC);
+
+CREATE UNIQUE INDEX customer_care_tasks_open_key ON public.customer_care_tasks USING btree (org_id, customer_id) WHERE ((status)::text = 'open'::text);
+
+CREATE INDEX customer_care_tasks_owner_idx ON public.customer_care_tasks USING btree (org_id, owner_id, due_on, id) WHERE ((status)::text = 'open'::text);
+
+CREATE INDEX customer_contact_points_customer_idx ON public.customer_contact_points USING btree (org_id, customer_id) WHERE (retired_at IS NULL);
+
+CREATE UNIQUE INDEX customer_contact_points_primary_key ON public.customer_contact_points USING btree (org_id, customer_id, kind) WHERE (is_primary AND (retired_at IS NULL));
+
+CREATE UNIQUE INDEX customer_contact_points_value_key ON public.customer_contact_points USING btree (org_id, kind, value) WHERE (retired_at IS NULL);
+
+CREATE INDEX customer_events_customer_idx ON public.customer_events USING btree (org_id, customer_id, occurred_at DESC, id DESC);
+
+CREATE INDEX customer_merges_target_idx ON public.customer_merges USING btree (org_id, target_id);
+
+CREATE UNIQUE INDEX customer_segments_name_key ON public.customer_segments USING btree (org_id, lower((name)::text));
+
+CREATE INDEX customers_merged_into_idx ON public.customers USING btree (org_id, merged_into) WHERE (merged_into IS NOT NULL);
+
+CREATE INDEX customers_org_idx ON public.customers USING btree (org_id, created_at DESC, id DESC) WHERE ((status)::text = 'active'::text);
+
+CREATE INDEX customers_owner_idx ON public.customers USING btree (org_id, owner_id) WHERE ((status)::text = 'active'::text);
+
+CREATE INDEX customers_tags_idx ON public.customers USING gin (tags);
+
+CREATE INDEX customers_unit_idx ON public.customers USING btree (org_id, unit_id) WHERE ((status)::text = 'active'::text);
 
 CREATE INDEX enterprise_profiles_credit_code_idx ON public.enterprise_profiles USING btree (credit_code);
 
@@ -1037,6 +1421,28 @@ CREATE UNIQUE INDEX sensitive_words_term_key ON public.sensitive_words USING btr
 CREATE UNIQUE INDEX social_accounts_external_key ON public.social_accounts USING btree (platform, external_user_id) WHERE (archived_at IS NULL);
 
 CREATE INDEX social_accounts_org_idx ON public.social_accounts USING btree (org_id, created_at DESC, id DESC) WHERE (archived_at IS NULL);
+
+CREATE INDEX ticket_deliveries_ticket_idx ON public.ticket_deliveries USING btree (ticket_id, created_at);
+
+CREATE INDEX ticket_events_ticket_idx ON public.ticket_events USING btree (ticket_id, seq);
+
+CREATE INDEX ticket_follow_ups_due_idx ON public.ticket_follow_ups USING btree (due_at) WHERE ((status)::text = 'scheduled'::text);
+
+CREATE INDEX ticket_follow_ups_org_idx ON public.ticket_follow_ups USING btree (org_id, status, due_at, id);
+
+CREATE INDEX ticket_messages_ticket_idx ON public.ticket_messages USING btree (ticket_id, created_at, id);
+
+CREATE INDEX ticket_steps_ticket_idx ON public.ticket_steps USING btree (ticket_id, "position");
+
+CREATE INDEX tickets_org_assignee_idx ON public.tickets USING btree (org_id, assignee_id, state);
+
+CREATE INDEX tickets_org_created_idx ON public.tickets USING btree (org_id, created_at, id);
+
+CREATE INDEX tickets_org_customer_idx ON public.tickets USING btree (org_id, customer_id);
+
+CREATE INDEX tickets_org_unit_created_idx ON public.tickets USING btree (org_id, unit_id, created_at, id);
+
+CREATE INDEX tickets_tags_gin ON public.tickets USING gin (tags);
 
 CREATE INDEX user_profiles_key_idx ON public.user_profiles USING btree (id_number_key_id);
 
@@ -1153,6 +1559,12 @@ ALTER TABLE ONLY public.api_keys
 ALTER TABLE ONLY public.auth_sessions
     ADD CONSTRAINT auth_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
+ALTER TABLE ONLY public.canned_replies
+    ADD CONSTRAINT canned_replies_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.canned_replies
+    ADD CONSTRAINT canned_replies_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY public.content_events
     ADD CONSTRAINT content_events_content_id_fkey FOREIGN KEY (content_id) REFERENCES public.contents(id);
 
@@ -1185,6 +1597,45 @@ ALTER TABLE ONLY public.credential_reveals
 
 ALTER TABLE ONLY public.credential_reveals
     ADD CONSTRAINT credential_reveals_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.customer_care_plans
+    ADD CONSTRAINT customer_care_plans_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_org_id_customer_id_fkey FOREIGN KEY (org_id, customer_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_org_id_plan_id_fkey FOREIGN KEY (org_id, plan_id) REFERENCES public.customer_care_plans(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.customer_care_tasks
+    ADD CONSTRAINT customer_care_tasks_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.customer_contact_points
+    ADD CONSTRAINT customer_contact_points_org_id_customer_id_fkey FOREIGN KEY (org_id, customer_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_events
+    ADD CONSTRAINT customer_events_org_id_customer_id_fkey FOREIGN KEY (org_id, customer_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_merges
+    ADD CONSTRAINT customer_merges_org_id_source_id_fkey FOREIGN KEY (org_id, source_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_merges
+    ADD CONSTRAINT customer_merges_org_id_target_id_fkey FOREIGN KEY (org_id, target_id) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customer_segments
+    ADD CONSTRAINT customer_segments_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_org_id_merged_into_fkey FOREIGN KEY (org_id, merged_into) REFERENCES public.customers(org_id, id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
+
+ALTER TABLE ONLY public.customers
+    ADD CONSTRAINT customers_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.enterprise_profiles
     ADD CONSTRAINT enterprise_profiles_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
@@ -1266,6 +1717,69 @@ ALTER TABLE ONLY public.sensitive_words
 
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
+
+ALTER TABLE ONLY public.ticket_deliveries
+    ADD CONSTRAINT ticket_deliveries_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.ticket_messages(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_deliveries
+    ADD CONSTRAINT ticket_deliveries_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_events
+    ADD CONSTRAINT ticket_events_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_done_by_fkey FOREIGN KEY (done_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_messages
+    ADD CONSTRAINT ticket_messages_author_user_id_fkey FOREIGN KEY (author_user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.ticket_messages
+    ADD CONSTRAINT ticket_messages_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_queues
+    ADD CONSTRAINT ticket_queues_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_settings
+    ADD CONSTRAINT ticket_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_settings
+    ADD CONSTRAINT ticket_settings_org_id_inbound_unit_id_fkey FOREIGN KEY (org_id, inbound_unit_id) REFERENCES public.org_units(org_id, id);
+
+ALTER TABLE ONLY public.ticket_steps
+    ADD CONSTRAINT ticket_steps_done_by_fkey FOREIGN KEY (done_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.ticket_steps
+    ADD CONSTRAINT ticket_steps_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_steps
+    ADD CONSTRAINT ticket_steps_responsible_id_fkey FOREIGN KEY (responsible_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_brand_org_id_fkey FOREIGN KEY (brand_org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_identity_checked_by_fkey FOREIGN KEY (identity_checked_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_org_id_previous_ticket_id_fkey FOREIGN KEY (org_id, previous_ticket_id) REFERENCES public.tickets(org_id, id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
 
 ALTER TABLE ONLY public.user_profiles
     ADD CONSTRAINT user_profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;

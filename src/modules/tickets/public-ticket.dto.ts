@@ -80,7 +80,7 @@ export class PublicTicketCreatedDto {
 
   @ApiProperty({
     description:
-      'Secret of the per-ticket link: read and reply at /api/v1/public/tickets/{replyToken}/messages',
+      'Secret of the per-ticket link: read and reply at /api/v1/public/tickets/{ticketLink}/messages',
   })
   replyToken: string;
 }

@@ -21,10 +21,15 @@ import {
   PublicTicketCreatedDto,
   PublicTicketMessageDto,
 } from './public-ticket.dto';
-import { PublicTicketsService } from './public-tickets.service';
+import { LINK_MAX_LENGTH, PublicTicketsService } from './public-tickets.service';
 
 const PublicTicketMessagePageDto = PageOf(PublicTicketMessageDto);
 /** Stricter than the global limit: these are the doors anyone can knock on. */
+const LINK_PARAM = {
+  name: 'ticketLink',
+  description: 'The per-ticket link answered as `replyToken` when the ticket was opened',
+  schema: { type: 'string' as const, maxLength: LINK_MAX_LENGTH },
+};
 const PUBLIC_WRITES = { default: { limit: 10, ttl: 60_000 } };
 
 @ApiTags('tickets')
@@ -57,7 +62,12 @@ export class PublicTicketsController {
       'expired, 409 `challenge_used` when used before). A key must be one of this organization with ' +
       "`tickets:write` where inbound tickets land (401 / 403). Answers the secret of the ticket's reply link.",
   })
-  @ApiHeader({ name: 'X-API-Key', required: false, description: "A partner's API key of this organization" })
+  @ApiHeader({
+    name: 'X-API-Key',
+    required: false,
+    description: "A partner's API key of this organization",
+    schema: { type: 'string', maxLength: 200 },
+  })
   @ApiCreatedResponse({ type: PublicTicketCreatedDto })
   @ApiProblems(400, 401, 403, 404, 409, 422)
   openPublicTicket(
@@ -68,23 +78,23 @@ export class PublicTicketsController {
     return this.publicTickets.create(orgId, apiKey, dto);
   }
 
-  @Get('tickets/:replyToken/messages')
+  @Get('tickets/:ticketLink/messages')
   @Public()
   @ApiOperation({
     operationId: 'listPublicTicketMessages',
     summary: 'The conversation of the ticket the link belongs to (public messages only), oldest first',
   })
-  @ApiParam({ name: 'replyToken', type: String, description: 'The secret of the ticket link' })
+  @ApiParam(LINK_PARAM)
   @ApiOkResponse({ type: PublicTicketMessagePageDto })
   @ApiProblems(400, 404)
   listPublicTicketMessages(
-    @Param('replyToken') token: string,
+    @Param('ticketLink') link: string,
     @Query() query: PublicThreadQueryDto,
   ): Promise<Page<PublicTicketMessageDto>> {
-    return this.publicTickets.thread(token, query);
+    return this.publicTickets.thread(link, query);
   }
 
-  @Post('tickets/:replyToken/messages')
+  @Post('tickets/:ticketLink/messages')
   @HttpCode(201)
   @Public()
   @Throttle(PUBLIC_WRITES)
@@ -95,13 +105,13 @@ export class PublicTicketsController {
       'Reopens a ticket resolved less than 7 days ago; after that, or once closed, opens a new ticket linked ' +
       'to it and answers its link.',
   })
-  @ApiParam({ name: 'replyToken', type: String, description: 'The secret of the ticket link' })
+  @ApiParam(LINK_PARAM)
   @ApiCreatedResponse({ type: PublicReplyResultDto })
   @ApiProblems(400, 404)
   replyToPublicTicket(
-    @Param('replyToken') token: string,
+    @Param('ticketLink') link: string,
     @Body() dto: PublicReplyDto,
   ): Promise<PublicReplyResultDto> {
-    return this.publicTickets.reply(token, dto);
+    return this.publicTickets.reply(link, dto);
   }
 }

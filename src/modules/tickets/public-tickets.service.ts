@@ -24,6 +24,8 @@ import {
 } from './public-ticket.dto';
 
 const CHALLENGE_TTL_MS = 10 * 60_000;
+/** A link is 76 characters; anything much longer is not one of ours. */
+export const LINK_MAX_LENGTH = 120;
 
 /**
  * The customer's side: opening a ticket (vouched for by a partner's API key, or by a solved challenge)
@@ -191,6 +193,9 @@ export class PublicTicketsService {
 
   /** The ticket a link names; a forged or unknown link is 404, like a ticket that does not exist. */
   private async ticketOf(manager: EntityManager, token: string): Promise<TicketRow> {
+    if (token.length > LINK_MAX_LENGTH) {
+      throw DomainError.validation('ticketLink', `must be at most ${LINK_MAX_LENGTH} characters`);
+    }
     const id = this.secrets.ticketOfLink(token);
     if (!id) throw DomainError.notFound('Ticket');
     const rows: TicketRow[] = await manager.query('SELECT * FROM tickets WHERE id = $1', [id]);
