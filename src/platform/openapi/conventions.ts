@@ -61,6 +61,10 @@ export const API_TAGS: { name: string; description: string }[] = [
     name: 'service-levels',
     description: 'Service calendars (business hours, holidays, 调休) and SLA policies for customer service',
   },
+  {
+    name: 'analytics',
+    description: 'Tracked events (batch and NDJSON import) into the month-partitioned event store',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 

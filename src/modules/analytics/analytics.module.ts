@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { SocialAccountAccessModule } from '../social-accounts/social-account-access.module';
+import { EventIngestion } from './event-ingestion.service';
+import { EventPartitions } from './event-partitions';
+import { EventRetentionJob } from './event-retention.job';
+import { EventStore } from './event-store';
+import { EventsController } from './events.controller';
+
+/**
+ * Analytics: event ingestion (batch and NDJSON import) into a month-partitioned event store, and the
+ * job that keeps its partitions and retention. Report code reads the events through EventStore.
+ */
+@Module({
+  imports: [SocialAccountAccessModule],
+  controllers: [EventsController],
+  providers: [EventPartitions, EventStore, EventIngestion, EventRetentionJob],
+  exports: [EventStore],
+})
+export class AnalyticsModule {}
