@@ -27,6 +27,18 @@ interface Sorted {
   repeats: number;
 }
 
+/**
+ * Who the events are recorded for: the organization, and the account rule that applies (a member's
+ * data scope over HTTP, the organization as a whole from the CLI). Answers are cached per input.
+ */
+interface Recorder {
+  orgId: string;
+  mayRecordFor(accountId: string): Promise<boolean>;
+}
+
+/** Called after each stored batch of an import, with the running totals. */
+export type ImportProgress = (totals: EventImportResultDto) => void;
+
 /** An account refusal names the field, not the reason, like the 404 it would be on its own. */
 const ACCOUNT_REFUSAL = 'not a social account you may record analytics for';
 
@@ -50,12 +62,12 @@ export class EventIngestion {
     events: readonly unknown[],
     options: { atomic: boolean },
   ): Promise<EventBatchResultDto> {
+    const recorder = this.memberRecorder(scope);
     const window = await this.window(scope.orgId);
     const sorted = await this.sort(
-      scope,
+      recorder,
       events.map((raw, position) => ({ position, raw })),
       window,
-      new Map(),
     );
     if (options.atomic && sorted.refusals.length > 0) {
       throw new DomainError(ErrorCode.ValidationFailed, 'The batch has invalid events; nothing was stored', {
@@ -80,15 +92,36 @@ export class EventIngestion {
    * line in batches of 1,000, each batch its own transaction: an interrupted import is resumed by
    * sending the file again, the event ids make the stored part count as duplicates.
    */
-  async importNdjson(scope: DataScope, body: Readable, limitBytes: number): Promise<EventImportResultDto> {
-    const window = await this.window(scope.orgId);
-    const accountCache = new Map<string, boolean>();
+  importNdjson(scope: DataScope, body: Readable, limitBytes: number): Promise<EventImportResultDto> {
+    return this.importStream(this.memberRecorder(scope), body, limitBytes);
+  }
+
+  /**
+   * The same import for the organization as a whole (the CLI, an operator loading history): accounts
+   * must be the organization's own or authorized to it for analytics, as jobs acting for it judge.
+   */
+  importForOrganization(
+    orgId: string,
+    body: Readable,
+    limitBytes: number,
+    progress?: ImportProgress,
+  ): Promise<EventImportResultDto> {
+    return this.importStream(this.organizationRecorder(orgId), body, limitBytes, progress);
+  }
+
+  private async importStream(
+    recorder: Recorder,
+    body: Readable,
+    limitBytes: number,
+    progress?: ImportProgress,
+  ): Promise<EventImportResultDto> {
+    const window = await this.window(recorder.orgId);
     const result: EventImportResultDto = { stored: 0, duplicates: 0, refused: 0, firstRefusals: [] };
     let pending: Candidate[] = [];
     const flush = async () => {
-      const sorted = await this.sort(scope, pending, window, accountCache);
+      const sorted = await this.sort(recorder, pending, window);
       pending = [];
-      const stored = await this.write(scope.orgId, sorted.rows);
+      const stored = await this.write(recorder.orgId, sorted.rows);
       result.stored += stored;
       result.duplicates += sorted.repeats + sorted.rows.length - stored;
       result.refused += sorted.refused;
@@ -96,6 +129,7 @@ export class EventIngestion {
         if (result.firstRefusals.length >= MAX_FIRST_REFUSALS) break;
         result.firstRefusals.push({ line: refusal.position, field: refusal.field, message: refusal.message });
       }
+      progress?.(result);
     };
 
     const limited = byteLimit(limitBytes);
@@ -117,10 +151,9 @@ export class EventIngestion {
   }
 
   private async sort(
-    scope: DataScope,
+    recorder: Recorder,
     candidates: readonly Candidate[],
     window: AcceptanceWindow,
-    accountCache: Map<string, boolean>,
   ): Promise<Sorted> {
     const sorted: Sorted = { rows: [], refusals: [], refused: 0, repeats: 0 };
     const seen = new Set<string>();
@@ -132,7 +165,7 @@ export class EventIngestion {
         continue;
       }
       const { row } = checked;
-      if (row.socialAccountId && !(await this.mayRecordFor(scope, row.socialAccountId, accountCache))) {
+      if (row.socialAccountId && !(await recorder.mayRecordFor(row.socialAccountId))) {
         sorted.refused += 1;
         sorted.refusals.push({ position, field: 'socialAccountId', message: ACCOUNT_REFUSAL });
         continue;
@@ -149,22 +182,36 @@ export class EventIngestion {
   }
 
   /** The account access rule with the analytics authorization; frozen accounts still have history. */
-  private async mayRecordFor(
-    scope: DataScope,
-    accountId: string,
-    cache: Map<string, boolean>,
-  ): Promise<boolean> {
-    const known = cache.get(accountId);
-    if (known !== undefined) return known;
-    let allowed = true;
-    try {
-      await this.accounts.require(scope, accountId, { authorization: 'analytics', operable: false });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      allowed = false;
-    }
-    cache.set(accountId, allowed);
-    return allowed;
+  private memberRecorder(scope: DataScope): Recorder {
+    return {
+      orgId: scope.orgId,
+      mayRecordFor: cached(async (accountId) => {
+        try {
+          await this.accounts.require(scope, accountId, { authorization: 'analytics', operable: false });
+          return true;
+        } catch (error) {
+          if (error instanceof DomainError) return false;
+          throw error;
+        }
+      }),
+    };
+  }
+
+  private organizationRecorder(orgId: string): Recorder {
+    return {
+      orgId,
+      mayRecordFor: cached(async (accountId) => {
+        const judged = await this.accounts.forOrganization(
+          this.dataSource.manager,
+          orgId,
+          accountId,
+          'analytics',
+        );
+        if (!judged) return false;
+        // A frozen or suspended account keeps its history.
+        return judged.access.allowed || judged.access.code === 'account_unavailable';
+      }),
+    };
   }
 
   private async write(orgId: string, rows: EventRow[]): Promise<number> {
@@ -173,6 +220,17 @@ export class EventIngestion {
     const receivedAt = this.clock.now();
     return this.dataSource.transaction((manager) => this.store.insert(manager, orgId, rows, receivedAt));
   }
+}
+
+function cached(check: (accountId: string) => Promise<boolean>): (accountId: string) => Promise<boolean> {
+  const answers = new Map<string, boolean>();
+  return async (accountId) => {
+    const known = answers.get(accountId);
+    if (known !== undefined) return known;
+    const answer = await check(accountId);
+    answers.set(accountId, answer);
+    return answer;
+  };
 }
 
 /** A line that is not JSON, kept in place so its refusal keeps its line number. */
