@@ -860,6 +860,41 @@ CREATE TABLE public.sla_policies (
     updated_at timestamp(3) with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.social_account_audience_portraits (
+    org_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    day date NOT NULL,
+    age_bands jsonb DEFAULT '[]'::jsonb NOT NULL,
+    genders jsonb DEFAULT '[]'::jsonb NOT NULL,
+    regions jsonb DEFAULT '[]'::jsonb NOT NULL,
+    devices jsonb DEFAULT '[]'::jsonb NOT NULL,
+    interests jsonb DEFAULT '[]'::jsonb NOT NULL,
+    imported_by_org_id uuid NOT NULL,
+    imported_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.social_account_daily_metrics (
+    org_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    day date NOT NULL,
+    followers bigint NOT NULL,
+    plays bigint NOT NULL,
+    avg_play_time_ms integer NOT NULL,
+    completion_rate_bp integer NOT NULL,
+    likes bigint NOT NULL,
+    comments bigint NOT NULL,
+    shares bigint NOT NULL,
+    imported_by_org_id uuid NOT NULL,
+    imported_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT social_account_daily_metrics_avg_play_time_ms_check CHECK ((avg_play_time_ms >= 0)),
+    CONSTRAINT social_account_daily_metrics_comments_check CHECK ((comments >= 0)),
+    CONSTRAINT social_account_daily_metrics_completion_rate_bp_check CHECK (((completion_rate_bp >= 0) AND (completion_rate_bp <= 10000))),
+    CONSTRAINT social_account_daily_metrics_followers_check CHECK ((followers >= 0)),
+    CONSTRAINT social_account_daily_metrics_likes_check CHECK ((likes >= 0)),
+    CONSTRAINT social_account_daily_metrics_plays_check CHECK ((plays >= 0)),
+    CONSTRAINT social_account_daily_metrics_shares_check CHECK ((shares >= 0))
+);
+
 CREATE TABLE public.social_accounts (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     org_id uuid NOT NULL,
@@ -1163,6 +1198,12 @@ ALTER TABLE ONLY public.sla_policies
 
 ALTER TABLE ONLY public.sla_policies
     ADD CONSTRAINT sla_policies_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.social_account_audience_portraits
+    ADD CONSTRAINT social_account_audience_portraits_pkey PRIMARY KEY (org_id, account_id, day);
+
+ALTER TABLE ONLY public.social_account_daily_metrics
+    ADD CONSTRAINT social_account_daily_metrics_pkey PRIMARY KEY (org_id, account_id, day);
 
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_pkey PRIMARY KEY (id);
@@ -1625,6 +1666,18 @@ ALTER TABLE ONLY public.sla_policies
 
 ALTER TABLE ONLY public.sla_policies
     ADD CONSTRAINT sla_policies_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.social_account_audience_portraits
+    ADD CONSTRAINT social_account_audience_portraits_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.social_accounts(id);
+
+ALTER TABLE ONLY public.social_account_audience_portraits
+    ADD CONSTRAINT social_account_audience_portraits_imported_by_org_id_fkey FOREIGN KEY (imported_by_org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.social_account_daily_metrics
+    ADD CONSTRAINT social_account_daily_metrics_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.social_accounts(id);
+
+ALTER TABLE ONLY public.social_account_daily_metrics
+    ADD CONSTRAINT social_account_daily_metrics_imported_by_org_id_fkey FOREIGN KEY (imported_by_org_id) REFERENCES public.organizations(id);
 
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);

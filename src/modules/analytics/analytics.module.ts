@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AccountDataController } from './account-data.controller';
+import { AccountDataService } from './account-data.service';
 import { SocialAccountAccessModule } from '../social-accounts/social-account-access.module';
 import { EventIngestion } from './event-ingestion.service';
 import { EventPartitions } from './event-partitions';
@@ -7,13 +9,13 @@ import { EventStore } from './event-store';
 import { EventsController } from './events.controller';
 
 /**
- * Analytics: event ingestion (batch and NDJSON import) into a month-partitioned event store, and the
- * job that keeps its partitions and retention. Report code reads the events through EventStore.
+ * Analytics: event ingestion (batch and NDJSON import) into a month-partitioned event store, the job
+ * that keeps its partitions and retention, and social accounts' imported platform data per day. Report code reads the events through EventStore.
  */
 @Module({
   imports: [SocialAccountAccessModule],
-  controllers: [EventsController],
-  providers: [EventPartitions, EventStore, EventIngestion, EventRetentionJob],
+  controllers: [EventsController, AccountDataController],
+  providers: [AccountDataService, EventPartitions, EventStore, EventIngestion, EventRetentionJob],
   exports: [EventStore],
 })
 export class AnalyticsModule {}
