@@ -177,7 +177,7 @@ describe('analytics: social account platform data', () => {
   });
 
   it('refuses bad input with the field, storing nothing of the request', async () => {
-    const bad = async (body: unknown, field: string, url = metricsUrl(brand, account)) => {
+    const bad = async (body: object, field: string, url = metricsUrl(brand, account)) => {
       const res = await t.http().post(url).set(brandOwner.auth).send(body).expect(400);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
