@@ -154,9 +154,14 @@ export function deriveChannel(input: ChannelInput): Channel {
 export function hostOf(url: string | null): string | null {
   if (!url) return null;
   try {
-    const host = new URL(url).hostname.toLowerCase();
-    return host.length > 0 && host.length <= 255 ? host.replace(/^www\./, '') : null;
+    return normalizeHost(new URL(url).hostname);
   } catch {
     return null;
   }
+}
+
+/** A URL's hostname as channel rules compare it: lower case, without `www.`; null when empty or too long. */
+export function normalizeHost(hostname: string): string | null {
+  const host = hostname.toLowerCase();
+  return host.length > 0 && host.length <= 255 ? host.replace(/^www\./, '') : null;
 }

@@ -64,10 +64,12 @@ export class EventIngestion {
   ): Promise<EventBatchResultDto> {
     const recorder = this.memberRecorder(scope);
     const window = await this.window(scope.orgId);
+    // The request pipe has refused control characters anywhere in the body already.
     const sorted = await this.sort(
       recorder,
       events.map((raw, position) => ({ position, raw })),
       window,
+      { controlCharactersChecked: true },
     );
     if (options.atomic && sorted.refusals.length > 0) {
       throw new DomainError(ErrorCode.ValidationFailed, 'The batch has invalid events; nothing was stored', {
@@ -154,11 +156,12 @@ export class EventIngestion {
     recorder: Recorder,
     candidates: readonly Candidate[],
     window: AcceptanceWindow,
+    options: { controlCharactersChecked?: boolean } = {},
   ): Promise<Sorted> {
     const sorted: Sorted = { rows: [], refusals: [], refused: 0, repeats: 0 };
     const seen = new Set<string>();
     for (const { position, raw } of candidates) {
-      const checked = raw instanceof LineError ? raw.refusal() : checkEvent(raw, window);
+      const checked = raw instanceof LineError ? raw.refusal() : checkEvent(raw, window, options);
       if (!checked.ok) {
         sorted.refused += 1;
         for (const refusal of checked.refusals) sorted.refusals.push({ position, ...refusal });

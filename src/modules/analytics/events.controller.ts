@@ -15,6 +15,7 @@ import {
   TrackedEventDto,
 } from './event.dto';
 import { EventIngestion } from './event-ingestion.service';
+import { batchEvents } from './event-validation';
 
 const EVENT_RULES =
   'Each event is checked on its own by the `TrackedEventDto` rules: `anonymousId` and/or `userId`, `name` for ' +
@@ -45,14 +46,16 @@ export class EventsController {
       '(`index`, `field`, `message`); with `atomic=true` any refused event answers 400 `validation_failed` ' +
       '(fields `events[i].field`) and nothing is stored.',
   })
+  @ApiBody({ type: EventBatchDto, required: true })
   @ApiOkResponse({ type: EventBatchResultDto })
   @ApiProblems(400)
   ingestEventBatch(
     @Scope() scope: DataScope,
     @Query() query: EventBatchQueryDto,
-    @Body() dto: EventBatchDto,
+    // Typed `object` so the request pipe leaves the body as parsed; batchEvents checks the envelope.
+    @Body() body: object,
   ): Promise<EventBatchResultDto> {
-    return this.ingestion.ingestBatch(scope, dto.events, { atomic: query.atomic === 'true' });
+    return this.ingestion.ingestBatch(scope, batchEvents(body), { atomic: query.atomic === 'true' });
   }
 
   @Post('import')
