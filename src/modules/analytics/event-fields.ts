@@ -63,7 +63,7 @@ const UUID =
 
 /** Length as class-validator (validator.js) counts it: surrogate pairs and variation selectors once. */
 function length(value: string): number {
-  if (!/[\uD800-\uDBFF\uFE0E\uFE0F]/.test(value)) return value.length;
+  if (!/[\uD800-\uDBFF]|\uFE0E|\uFE0F/.test(value)) return value.length;
   const selectors = value.match(/(\uFE0F|\uFE0E)/g) ?? [];
   const pairs = value.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g) ?? [];
   return value.length - selectors.length - pairs.length;
