@@ -122,6 +122,23 @@ describe('analytics: social account platform data', () => {
     }
   });
 
+  it('lists the last 30 days up to today when no range is given', async () => {
+    await t
+      .http()
+      .post(metricsUrl(brand, account))
+      .set(brandOwner.auth)
+      .send({ days: [metrics(dayAgo(30), 1), metrics(dayAgo(29), 2)] })
+      .expect(200, { created: 2, replaced: 0 });
+    const listed = await t.http().get(metricsUrl(brand, account)).set(brandAnalyst.auth).expect(200);
+    expect(listed.body.items.map((i: { day: string }) => i.day)).toEqual([
+      dayAgo(29),
+      dayAgo(3),
+      dayAgo(2),
+      dayAgo(1),
+      dayAgo(0),
+    ]);
+  });
+
   it('imports audience portraits per day, replacing a day whole', async () => {
     const day = dayAgo(1);
     const portrait = {

@@ -1825,7 +1825,7 @@ export interface paths {
     };
     /**
      * A social account’s daily audience portraits for a range of days
-     * @description `from` and `to` are inclusive calendar days, at most 366 days apart; answered in day order. The account is your brand’s own within your data scope, or authorized to your agency with an active `analytics` authorization and assigned within your scope; otherwise 404 (an agency without the `analytics` scope: 403 `authorization_scope_missing`). Data is kept under the brand that owns the account, so the brand and its agencies see the same days.
+     * @description `from` and `to` are inclusive calendar days, at most 366 days apart (default: the 30 days up to today, Asia/Shanghai); answered in day order. The account is your brand’s own within your data scope, or authorized to your agency with an active `analytics` authorization and assigned within your scope; otherwise 404 (an agency without the `analytics` scope: 403 `authorization_scope_missing`). Data is kept under the brand that owns the account, so the brand and its agencies see the same days.
      *
      *     Requires permission `analytics:read`.
      */
@@ -1909,7 +1909,7 @@ export interface paths {
     };
     /**
      * A social account’s daily platform metrics for a range of days
-     * @description `from` and `to` are inclusive calendar days, at most 366 days apart; answered in day order. The account is your brand’s own within your data scope, or authorized to your agency with an active `analytics` authorization and assigned within your scope; otherwise 404 (an agency without the `analytics` scope: 403 `authorization_scope_missing`). Data is kept under the brand that owns the account, so the brand and its agencies see the same days.
+     * @description `from` and `to` are inclusive calendar days, at most 366 days apart (default: the 30 days up to today, Asia/Shanghai); answered in day order. The account is your brand’s own within your data scope, or authorized to your agency with an active `analytics` authorization and assigned within your scope; otherwise 404 (an agency without the `analytics` scope: 403 `authorization_scope_missing`). Data is kept under the brand that owns the account, so the brand and its agencies see the same days.
      *
      *     Requires permission `analytics:read`.
      */
@@ -2593,6 +2593,10 @@ export interface components {
     };
     AudiencePortraitDto: {
       ageBands: components['schemas']['ShareDto'][];
+      /**
+       * Format: date
+       * @example 2026-11-30
+       */
       day: string;
       devices: components['schemas']['ShareDto'][];
       genders: components['schemas']['ShareDto'][];
@@ -2605,7 +2609,10 @@ export interface components {
     AudiencePortraitInputDto: {
       /** @description Age bands such as `<18`, `18-23`, `24-30`, `31-40`, `41-50`, `>50`. */
       ageBands?: components['schemas']['ShareDto'][];
-      /** @example 2026-11-30 */
+      /**
+       * Format: date
+       * @example 2026-11-30
+       */
       day: string;
       /** @description Device brands or models. */
       devices?: components['schemas']['ShareDto'][];
@@ -3293,6 +3300,7 @@ export interface components {
       /** @description Share of plays watched to the end, in basis points (0–10,000 = 0–100 %). */
       completionRateBp: number;
       /**
+       * Format: date
        * @description The calendar day (Asia/Shanghai, as the platform reports it).
        * @example 2026-11-30
        */
@@ -3315,6 +3323,7 @@ export interface components {
       /** @description Share of plays watched to the end, in basis points (0–10,000 = 0–100 %). */
       completionRateBp: number;
       /**
+       * Format: date
        * @description The calendar day (Asia/Shanghai, as the platform reports it).
        * @example 2026-11-30
        */
@@ -19131,11 +19140,11 @@ export interface operations {
   };
   listAccountAudiencePortraits: {
     parameters: {
-      query: {
-        /** @description First day, inclusive (YYYY-MM-DD). */
-        from: string;
-        /** @description Last day, inclusive; at most 366 days after `from`. */
-        to: string;
+      query?: {
+        /** @description First day, inclusive (YYYY-MM-DD); default 29 days before `to`. */
+        from?: string;
+        /** @description Last day, inclusive; at most 366 days after `from`; default today (Asia/Shanghai). */
+        to?: string;
       };
       header?: never;
       path: {
@@ -19928,11 +19937,11 @@ export interface operations {
   };
   listAccountDailyMetrics: {
     parameters: {
-      query: {
-        /** @description First day, inclusive (YYYY-MM-DD). */
-        from: string;
-        /** @description Last day, inclusive; at most 366 days after `from`. */
-        to: string;
+      query?: {
+        /** @description First day, inclusive (YYYY-MM-DD); default 29 days before `to`. */
+        from?: string;
+        /** @description Last day, inclusive; at most 366 days after `from`; default today (Asia/Shanghai). */
+        to?: string;
       };
       header?: never;
       path: {

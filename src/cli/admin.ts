@@ -127,7 +127,11 @@ export async function openDatabase(
 }
 
 /** The same schema step as boot: apply pending migrations when MIGRATIONS_RUN_ON_START allows it. */
-export async function ensureSchema(env: Environment, url: string, print: (line: string) => void): Promise<void> {
+export async function ensureSchema(
+  env: Environment,
+  url: string,
+  print: (line: string) => void,
+): Promise<void> {
   const dataSource = await new DataSource(
     buildDataSourceOptions({ url, poolSize: 2, ssl: env.DATABASE_SSL, applicationName: 'daiyun-admin' }),
   ).initialize();

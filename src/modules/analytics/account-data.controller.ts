@@ -22,7 +22,9 @@ const WHO =
 const IMPORT =
   'Idempotent on (account, day): a day imported again replaces the earlier import whole. All days of the ' +
   'request are stored in one transaction, or none (400 with the fields).';
-const RANGE = '`from` and `to` are inclusive calendar days, at most 366 days apart; answered in day order.';
+const RANGE =
+  '`from` and `to` are inclusive calendar days, at most 366 days apart (default: the 30 days up to today, ' +
+  'Asia/Shanghai); answered in day order.';
 
 @ApiTags('analytics')
 @Controller('orgs/:orgId/social-accounts/:accountId')

@@ -16,6 +16,8 @@ import { HasNoControlCharacters } from '../../common/validation/plain-text';
 /** Days one import carries, and the longest range one read covers. */
 export const MAX_IMPORT_DAYS = 366;
 export const MAX_RANGE_DAYS = 366;
+/** The days a read covers when it names none: the last 30. */
+export const DEFAULT_RANGE_DAYS = 30;
 /** A distribution's shares may add up to a little over 100 % from the platform's rounding. */
 export const SHARE_SUM_TOLERANCE_BP = 100;
 
@@ -23,7 +25,7 @@ const MAX_COUNT = 1_000_000_000_000;
 
 export class DailyMetricsInputDto {
   /** The calendar day (Asia/Shanghai, as the platform reports it). */
-  @ApiProperty({ example: '2026-11-30' })
+  @ApiProperty({ format: 'date', example: '2026-11-30' })
   @IsCalendarDate()
   day: string;
 
@@ -108,7 +110,7 @@ export type PortraitDimension = (typeof PORTRAIT_DIMENSIONS)[number];
 export const GENDER_KEYS = ['male', 'female', 'unknown'] as const;
 
 export class AudiencePortraitInputDto {
-  @ApiProperty({ example: '2026-11-30' })
+  @ApiProperty({ format: 'date', example: '2026-11-30' })
   @IsCalendarDate()
   day: string;
 
@@ -163,6 +165,7 @@ export class ImportAudiencePortraitsDto {
 }
 
 export class AudiencePortraitDto {
+  @ApiProperty({ format: 'date', example: '2026-11-30' })
   day: string;
   @ApiProperty({ type: ShareDto, isArray: true })
   ageBands: ShareDto[];
@@ -192,15 +195,17 @@ export class AccountDataImportResultDto {
 }
 
 export class DayRangeQueryDto {
-  /** First day, inclusive (YYYY-MM-DD). */
-  @ApiProperty({ example: '2026-11-01' })
+  /** First day, inclusive (YYYY-MM-DD); default 29 days before `to`. */
+  @ApiPropertyOptional({ format: 'date', example: '2026-11-01' })
+  @Optional()
   @IsCalendarDate()
-  from: string;
+  from?: string;
 
-  /** Last day, inclusive; at most 366 days after `from`. */
-  @ApiProperty({ example: '2026-11-30' })
+  /** Last day, inclusive; at most 366 days after `from`; default today (Asia/Shanghai). */
+  @ApiPropertyOptional({ format: 'date', example: '2026-11-30' })
+  @Optional()
   @IsCalendarDate()
-  to: string;
+  to?: string;
 }
 
 /** Each `day` of the array at most once. */

@@ -12,6 +12,7 @@ import {
   DailyMetricsDto,
   DailyMetricsInputDto,
   DayRangeQueryDto,
+  DEFAULT_RANGE_DAYS,
   MAX_RANGE_DAYS,
   PORTRAIT_DIMENSIONS,
   ShareDto,
@@ -86,9 +87,10 @@ export class AccountDataService {
     accountId: string,
     days: DailyMetricsInputDto[],
   ): Promise<AccountDataImportResultDto> {
-    this.refuseFutureDays(days);
     return this.dataSource.transaction(async (manager) => {
+      // Access first: an account outside the caller's reach answers 404 whatever the body says.
       const brandOrgId = await this.brandOf(scope, accountId, manager);
+      this.refuseFutureDays(days);
       const [result] = await manager.query(
         `WITH input AS (
            SELECT * FROM unnest($4::date[], $5::bigint[], $6::bigint[], $7::int[], $8::int[], $9::bigint[], $10::bigint[], $11::bigint[])
@@ -129,15 +131,15 @@ export class AccountDataService {
     accountId: string,
     range: DayRangeQueryDto,
   ): Promise<DailyMetricsDto[]> {
-    checkRange(range);
     const brandOrgId = await this.brandOf(scope, accountId);
+    const { from, to } = this.resolveRange(range);
     const rows: MetricsRow[] = await this.dataSource.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, followers, plays, avg_play_time_ms, completion_rate_bp, likes,
               comments, shares, imported_by_org_id, imported_at
          FROM social_account_daily_metrics
         WHERE org_id = $1 AND account_id = $2 AND day BETWEEN $3 AND $4
         ORDER BY day`,
-      [brandOrgId, accountId, range.from, range.to],
+      [brandOrgId, accountId, from, to],
     );
     return rows.map(toMetrics);
   }
@@ -147,9 +149,10 @@ export class AccountDataService {
     accountId: string,
     days: AudiencePortraitInputDto[],
   ): Promise<AccountDataImportResultDto> {
-    this.refuseFutureDays(days);
     return this.dataSource.transaction(async (manager) => {
+      // Access first: an account outside the caller's reach answers 404 whatever the body says.
       const brandOrgId = await this.brandOf(scope, accountId, manager);
+      this.refuseFutureDays(days);
       const column = (dimension: (typeof PORTRAIT_DIMENSIONS)[number]) =>
         days.map((d) => JSON.stringify((d[dimension] ?? []).map(({ key, shareBp }) => ({ key, shareBp }))));
       const [result] = await manager.query(
@@ -185,17 +188,30 @@ export class AccountDataService {
     accountId: string,
     range: DayRangeQueryDto,
   ): Promise<AudiencePortraitDto[]> {
-    checkRange(range);
     const brandOrgId = await this.brandOf(scope, accountId);
+    const { from, to } = this.resolveRange(range);
     const rows: PortraitRow[] = await this.dataSource.query(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, age_bands, genders, regions, devices, interests,
               imported_by_org_id, imported_at
          FROM social_account_audience_portraits
         WHERE org_id = $1 AND account_id = $2 AND day BETWEEN $3 AND $4
         ORDER BY day`,
-      [brandOrgId, accountId, range.from, range.to],
+      [brandOrgId, accountId, from, to],
     );
     return rows.map(toPortrait);
+  }
+
+  /** The days asked for; by default the 30 days up to today (Asia/Shanghai). */
+  private resolveRange(range: DayRangeQueryDto): { from: string; to: string } {
+    const to = range.to ?? chinaDate(this.clock.now());
+    const from =
+      range.from ??
+      new Date(Date.parse(to) - (DEFAULT_RANGE_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    if (days < 0) throw DomainError.validation('to', 'must not be before from');
+    if (days >= MAX_RANGE_DAYS)
+      throw DomainError.validation('to', `must be within ${MAX_RANGE_DAYS} days of from`);
+    return { from, to };
   }
 
   /** A platform reports a day once it is over or under way, never ahead (days are Asia/Shanghai). */
@@ -220,11 +236,4 @@ export class AccountDataService {
     );
     return access.brandOrgId;
   }
-}
-
-function checkRange(range: DayRangeQueryDto) {
-  const days = (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000;
-  if (days < 0) throw DomainError.validation('to', 'must not be before from');
-  if (days >= MAX_RANGE_DAYS)
-    throw DomainError.validation('to', `must be within ${MAX_RANGE_DAYS} days of from`);
 }
