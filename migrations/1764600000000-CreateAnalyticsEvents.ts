@@ -23,7 +23,9 @@ export class CreateAnalyticsEvents1764600000000 implements MigrationInterface {
       CREATE TABLE analytics_settings (
         org_id uuid PRIMARY KEY REFERENCES organizations (id),
         retention_days integer NOT NULL DEFAULT 400 CHECK (retention_days BETWEEN 30 AND 1830),
-        updated_at timestamptz(3) NOT NULL DEFAULT now()
+        updated_by uuid,
+        updated_at timestamptz(3) NOT NULL DEFAULT now(),
+        version integer NOT NULL DEFAULT 1
       )`);
 
     await q.query(`

@@ -258,7 +258,9 @@ PARTITION BY RANGE (occurred_at);
 CREATE TABLE public.analytics_settings (
     org_id uuid NOT NULL,
     retention_days integer DEFAULT 400 NOT NULL,
+    updated_by uuid,
     updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
     CONSTRAINT analytics_settings_retention_days_check CHECK (((retention_days >= 30) AND (retention_days <= 1830)))
 );
 

@@ -487,6 +487,86 @@ describe('analytics events', () => {
     });
   });
 
+  describe('analytics settings (retention window)', () => {
+    let settingsBrand: FixtureOrg;
+    let settingsOwner: TestUser;
+    let settingsAnalyst: TestUser;
+    let unitAnalyst: TestUser;
+    let settingsOperator: TestUser;
+    const url = () => `/api/v1/orgs/${settingsBrand.id}/analytics/settings`;
+
+    beforeAll(async () => {
+      settingsBrand = await insertOrg(t, { kind: 'brand' });
+      const unit = await insertUnit(t, settingsBrand, settingsBrand.rootUnitId, 'Team');
+      [settingsOwner, settingsAnalyst, unitAnalyst, settingsOperator] = await Promise.all(
+        Array.from({ length: 4 }, () => makeUser(t)),
+      );
+      await insertMember(t, settingsBrand, settingsOwner.id, { grants: [{ role: 'owner' }] });
+      await insertMember(t, settingsBrand, settingsAnalyst.id, { grants: [{ role: 'analyst' }] });
+      await insertMember(t, settingsBrand, unitAnalyst.id, {
+        unitId: unit,
+        grants: [{ role: 'analyst', unitId: unit, scope: 'subtree' }],
+      });
+      await insertMember(t, settingsBrand, settingsOperator.id, { grants: [{ role: 'operator' }] });
+    });
+
+    it('answers the default, replaces it under If-Match, and applies it to the next batch', async () => {
+      const first = await t.http().get(url()).set(settingsOperator.auth).expect(200);
+      expect(first.body).toEqual({ retentionDays: 400, isDefault: true });
+      expect(first.headers.etag).toBe('W/"0"');
+
+      const saved = await t
+        .http()
+        .put(url())
+        .set(settingsAnalyst.auth)
+        .set('If-Match', 'W/"0"')
+        .send({ retentionDays: 90 })
+        .expect(200);
+      expect(saved.body).toEqual({ retentionDays: 90, isDefault: false });
+      expect(saved.headers.etag).toBe('W/"1"');
+      const stale = await t
+        .http()
+        .put(url())
+        .set(settingsAnalyst.auth)
+        .set('If-Match', 'W/"0"')
+        .send({ retentionDays: 120 })
+        .expect(412);
+      expect(stale.body.code).toBe('precondition_failed');
+
+      const now = t.clock.now().getTime();
+      const res = await t
+        .http()
+        .post(`/api/v1/orgs/${settingsBrand.id}/events/batch`)
+        .set(settingsOperator.auth)
+        .send({
+          events: [
+            event({ occurredAt: new Date(now - 89 * DAY).toISOString() }),
+            event({ occurredAt: new Date(now - 91 * DAY).toISOString() }),
+          ],
+        })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        stored: 1,
+        refused: 1,
+        refusals: [{ index: 1, field: 'occurredAt' }],
+      });
+      // Back to a window the partition-job tests below expect to be the longest (400 days).
+      await t.http().put(url()).set(settingsOwner.auth).send({ retentionDays: 400 }).expect(200);
+    });
+
+    it('refuses a window out of bounds, a manager scoped below the organization, readers and other tenants', async () => {
+      for (const retentionDays of [29, 1831, 90.5, '90']) {
+        await t.http().put(url()).set(settingsOwner.auth).send({ retentionDays }).expect(400);
+      }
+      await t.http().put(url()).set(settingsOwner.auth).send({ retentionDays: 90, extra: 1 }).expect(400);
+      const scoped = await t.http().put(url()).set(unitAnalyst.auth).send({ retentionDays: 90 }).expect(403);
+      expect(scoped.body.code).toBe('permission_denied');
+      await t.http().put(url()).set(settingsOperator.auth).send({ retentionDays: 90 }).expect(403);
+      await t.http().get(url()).set(otherOwner.auth).expect(404);
+      await t.http().put(url()).set(otherOwner.auth).send({ retentionDays: 90 }).expect(404);
+    });
+  });
+
   describe('partition job', () => {
     const partitions = async (): Promise<string[]> => {
       const rows: { name: string }[] = await t.db.query(

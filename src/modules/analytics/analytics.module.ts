@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AccountDataController } from './account-data.controller';
 import { AccountDataService } from './account-data.service';
+import { AnalyticsSettingsController } from './analytics-settings.controller';
+import { AnalyticsSettingsService } from './analytics-settings.service';
 import { SocialAccountAccessModule } from '../social-accounts/social-account-access.module';
 import { EventIngestion } from './event-ingestion.service';
 import { EventPartitions } from './event-partitions';
@@ -14,8 +16,15 @@ import { EventsController } from './events.controller';
  */
 @Module({
   imports: [SocialAccountAccessModule],
-  controllers: [EventsController, AccountDataController],
-  providers: [AccountDataService, EventPartitions, EventStore, EventIngestion, EventRetentionJob],
+  controllers: [EventsController, AccountDataController, AnalyticsSettingsController],
+  providers: [
+    AccountDataService,
+    AnalyticsSettingsService,
+    EventPartitions,
+    EventStore,
+    EventIngestion,
+    EventRetentionJob,
+  ],
   exports: [EventStore],
 })
 export class AnalyticsModule {}

@@ -25,6 +25,7 @@ export const MONEY_EVENT_TYPES: readonly EventType[] = ['purchase', 'conversion'
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 export const DEFAULT_RETENTION_DAYS = 400;
+export const MIN_RETENTION_DAYS = 30;
 export const MAX_RETENTION_DAYS = 1830;
 
 /** The most events one batch request carries; also the size of the import's insert batches. */
