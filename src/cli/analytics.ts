@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
@@ -67,16 +68,13 @@ export async function main(argv: string[], print: (line: string) => void = stdou
 
   const env = validateEnvironment(process.env);
   const database = await openDatabase(env, print);
-  const app = await (async () => {
-    await ensureSchema(env, database.url, print);
-    return NestFactory.createApplicationContext(
-      AppModule.forRoot({ databaseUrl: database.url, jobs: false }),
-      {
-        logger: ['error', 'warn'],
-      },
-    );
-  })();
+  let app: INestApplicationContext | undefined;
   try {
+    await ensureSchema(env, database.url, print);
+    app = await NestFactory.createApplicationContext(
+      AppModule.forRoot({ databaseUrl: database.url, jobs: false }),
+      { logger: ['error', 'warn'] },
+    );
     const rows: unknown[] = await app
       .get(DataSource)
       .query(`SELECT 1 FROM organizations WHERE id = $1 AND kind <> 'platform'`, [orgId]);
@@ -114,7 +112,7 @@ export async function main(argv: string[], print: (line: string) => void = stdou
     }
     throw error;
   } finally {
-    await app.close();
+    await app?.close();
     await database.stop();
   }
 }
