@@ -482,6 +482,22 @@ describe('analytics events', () => {
         .send({ events: [event()] })
         .expect(415);
       expect(json.body.code).toBe('unsupported_media_type');
+      // And NDJSON sent to a JSON endpoint is refused, not walked as an object.
+      const streamed = await t
+        .http()
+        .post(batchUrl(brand))
+        .set(brandOperator.auth)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(ndjson([event()]))
+        .expect(415);
+      expect(streamed.body.code).toBe('unsupported_media_type');
+      await t
+        .http()
+        .post(`/api/v1/orgs/${brand.id}/api-keys`)
+        .set(brandOwner.auth)
+        .set('Content-Type', 'application/x-ndjson')
+        .send('{"name":"x"}')
+        .expect(415);
       await importAs(brandViewer, ndjson([event()])).expect(403);
       await importAs(otherOwner, ndjson([event()])).expect(404);
     });
