@@ -208,6 +208,62 @@ CREATE TABLE public.agreement_acceptances (
     CONSTRAINT agreement_acceptances_document_check CHECK (((document)::text = ANY ((ARRAY['terms'::character varying, 'privacy'::character varying])::text[])))
 );
 
+CREATE TABLE public.analytics_event_ids (
+    org_id uuid NOT NULL,
+    event_id uuid NOT NULL,
+    occurred_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.analytics_events (
+    org_id uuid NOT NULL,
+    event_id uuid NOT NULL,
+    occurred_at timestamp(3) with time zone NOT NULL,
+    received_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    type character varying(16) NOT NULL,
+    name character varying(100),
+    anonymous_id character varying(128),
+    user_id character varying(128),
+    session_id character varying(128),
+    url character varying(2048),
+    path character varying(1024),
+    referrer character varying(2048),
+    referrer_host character varying(255),
+    utm_source character varying(200),
+    utm_medium character varying(200),
+    utm_campaign character varying(200),
+    utm_term character varying(200),
+    utm_content character varying(200),
+    channel character varying(16) NOT NULL,
+    device_type character varying(16),
+    os character varying(50),
+    browser character varying(50),
+    screen_width integer,
+    screen_height integer,
+    locale character varying(35),
+    amount_fen bigint,
+    social_account_id uuid,
+    campaign_id uuid,
+    ad_id uuid,
+    properties jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT analytics_events_amount_fen_check CHECK ((amount_fen >= 0)),
+    CONSTRAINT analytics_events_channel_check CHECK (((channel)::text = ANY ((ARRAY['search'::character varying, 'social'::character varying, 'direct'::character varying, 'email'::character varying, 'ad'::character varying, 'referral'::character varying, 'other'::character varying])::text[]))),
+    CONSTRAINT analytics_events_check CHECK (((anonymous_id IS NOT NULL) OR (user_id IS NOT NULL))),
+    CONSTRAINT analytics_events_check1 CHECK ((((type)::text = 'custom'::text) = (name IS NOT NULL))),
+    CONSTRAINT analytics_events_check2 CHECK (((amount_fen IS NULL) OR ((type)::text = ANY ((ARRAY['purchase'::character varying, 'conversion'::character varying])::text[])))),
+    CONSTRAINT analytics_events_device_type_check CHECK (((device_type)::text = ANY ((ARRAY['desktop'::character varying, 'mobile'::character varying, 'tablet'::character varying, 'tv'::character varying, 'other'::character varying])::text[]))),
+    CONSTRAINT analytics_events_type_check CHECK (((type)::text = ANY ((ARRAY['page_view'::character varying, 'session_start'::character varying, 'click'::character varying, 'conversion'::character varying, 'purchase'::character varying, 'video_play'::character varying, 'follow'::character varying, 'comment'::character varying, 'share'::character varying, 'custom'::character varying])::text[])))
+)
+PARTITION BY RANGE (occurred_at);
+
+CREATE TABLE public.analytics_settings (
+    org_id uuid NOT NULL,
+    retention_days integer DEFAULT 400 NOT NULL,
+    updated_by uuid,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT analytics_settings_retention_days_check CHECK (((retention_days >= 30) AND (retention_days <= 1830)))
+);
+
 CREATE TABLE public.api_keys (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     org_id uuid NOT NULL,
@@ -817,6 +873,41 @@ CREATE TABLE public.sla_policies (
     updated_at timestamp(3) with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.social_account_audience_portraits (
+    org_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    day date NOT NULL,
+    age_bands jsonb DEFAULT '[]'::jsonb NOT NULL,
+    genders jsonb DEFAULT '[]'::jsonb NOT NULL,
+    regions jsonb DEFAULT '[]'::jsonb NOT NULL,
+    devices jsonb DEFAULT '[]'::jsonb NOT NULL,
+    interests jsonb DEFAULT '[]'::jsonb NOT NULL,
+    imported_by_org_id uuid NOT NULL,
+    imported_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.social_account_daily_metrics (
+    org_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    day date NOT NULL,
+    followers bigint NOT NULL,
+    plays bigint NOT NULL,
+    avg_play_time_ms integer NOT NULL,
+    completion_rate_bp integer NOT NULL,
+    likes bigint NOT NULL,
+    comments bigint NOT NULL,
+    shares bigint NOT NULL,
+    imported_by_org_id uuid NOT NULL,
+    imported_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT social_account_daily_metrics_avg_play_time_ms_check CHECK ((avg_play_time_ms >= 0)),
+    CONSTRAINT social_account_daily_metrics_comments_check CHECK ((comments >= 0)),
+    CONSTRAINT social_account_daily_metrics_completion_rate_bp_check CHECK (((completion_rate_bp >= 0) AND (completion_rate_bp <= 10000))),
+    CONSTRAINT social_account_daily_metrics_followers_check CHECK ((followers >= 0)),
+    CONSTRAINT social_account_daily_metrics_likes_check CHECK ((likes >= 0)),
+    CONSTRAINT social_account_daily_metrics_plays_check CHECK ((plays >= 0)),
+    CONSTRAINT social_account_daily_metrics_shares_check CHECK ((shares >= 0))
+);
+
 CREATE TABLE public.social_accounts (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     org_id uuid NOT NULL,
@@ -1106,6 +1197,15 @@ ALTER TABLE ONLY public.account_usage_records
 ALTER TABLE ONLY public.agreement_acceptances
     ADD CONSTRAINT agreement_acceptances_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.analytics_event_ids
+    ADD CONSTRAINT analytics_event_ids_pkey PRIMARY KEY (org_id, event_id);
+
+ALTER TABLE ONLY public.analytics_events
+    ADD CONSTRAINT analytics_events_pkey PRIMARY KEY (org_id, occurred_at, event_id);
+
+ALTER TABLE ONLY public.analytics_settings
+    ADD CONSTRAINT analytics_settings_pkey PRIMARY KEY (org_id);
+
 ALTER TABLE ONLY public.api_keys
     ADD CONSTRAINT api_keys_org_id_id_key UNIQUE (org_id, id);
 
@@ -1277,6 +1377,12 @@ ALTER TABLE ONLY public.sla_policies
 ALTER TABLE ONLY public.sla_policies
     ADD CONSTRAINT sla_policies_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.social_account_audience_portraits
+    ADD CONSTRAINT social_account_audience_portraits_pkey PRIMARY KEY (org_id, account_id, day);
+
+ALTER TABLE ONLY public.social_account_daily_metrics
+    ADD CONSTRAINT social_account_daily_metrics_pkey PRIMARY KEY (org_id, account_id, day);
+
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_pkey PRIMARY KEY (id);
 
@@ -1357,6 +1463,14 @@ CREATE INDEX account_usage_records_actor_org_idx ON public.account_usage_records
 CREATE INDEX account_usage_records_agency_idx ON public.account_usage_records USING btree (account_id, agency_org_id, seq);
 
 CREATE INDEX agreement_acceptances_user_idx ON public.agreement_acceptances USING btree (user_id, document);
+
+CREATE INDEX analytics_event_ids_occurred_brin ON public.analytics_event_ids USING brin (occurred_at);
+
+CREATE INDEX analytics_events_account_idx ON ONLY public.analytics_events USING btree (org_id, social_account_id, occurred_at) WHERE (social_account_id IS NOT NULL);
+
+CREATE INDEX analytics_events_occurred_brin ON ONLY public.analytics_events USING brin (occurred_at) WITH (pages_per_range='32');
+
+CREATE INDEX analytics_events_received_brin ON ONLY public.analytics_events USING brin (received_at) WITH (pages_per_range='32');
 
 CREATE INDEX api_keys_org_idx ON public.api_keys USING btree (org_id, created_at);
 
@@ -1620,6 +1734,9 @@ ALTER TABLE ONLY public.account_usage_records
 ALTER TABLE ONLY public.agreement_acceptances
     ADD CONSTRAINT agreement_acceptances_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
+ALTER TABLE ONLY public.analytics_settings
+    ADD CONSTRAINT analytics_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
 ALTER TABLE ONLY public.api_keys
     ADD CONSTRAINT api_keys_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
 
@@ -1793,6 +1910,18 @@ ALTER TABLE ONLY public.sla_policies
 
 ALTER TABLE ONLY public.sla_policies
     ADD CONSTRAINT sla_policies_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.social_account_audience_portraits
+    ADD CONSTRAINT social_account_audience_portraits_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.social_accounts(id);
+
+ALTER TABLE ONLY public.social_account_audience_portraits
+    ADD CONSTRAINT social_account_audience_portraits_imported_by_org_id_fkey FOREIGN KEY (imported_by_org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.social_account_daily_metrics
+    ADD CONSTRAINT social_account_daily_metrics_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.social_accounts(id);
+
+ALTER TABLE ONLY public.social_account_daily_metrics
+    ADD CONSTRAINT social_account_daily_metrics_imported_by_org_id_fkey FOREIGN KEY (imported_by_org_id) REFERENCES public.organizations(id);
 
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);

@@ -86,6 +86,9 @@ export async function configureApp(app: NestFastifyApplication, env: Environment
   // File uploads sent as the body itself (sensitive-word imports). Fastify parses text/plain already;
   // text/csv gets the same treatment, under the same BODY_LIMIT_BYTES.
   fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // NDJSON (bulk imports) is handed to the route as the raw stream, unbuffered: BODY_LIMIT_BYTES does not
+  // apply, so a route accepting it reads it incrementally and enforces its own limit.
+  fastify.addContentTypeParser('application/x-ndjson', (_request, payload, done) => done(null, payload));
   // Security headers (helmet 8's set and defaults) from Nest's own hook, resolved and validated once at
   // start-up. (@fastify/helmet rebuilt helmet's middleware on every request, which cost about a tenth of
   // an authenticated read's CPU in our profile; helmet's middleware chain built once still cost ~5 %.)

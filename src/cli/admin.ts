@@ -114,7 +114,7 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /** The database to work on, and how to let go of it afterwards. */
-async function openDatabase(
+export async function openDatabase(
   env: Environment,
   print: (line: string) => void,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -127,7 +127,11 @@ async function openDatabase(
 }
 
 /** The same schema step as boot: apply pending migrations when MIGRATIONS_RUN_ON_START allows it. */
-async function ensureSchema(env: Environment, url: string, print: (line: string) => void): Promise<void> {
+export async function ensureSchema(
+  env: Environment,
+  url: string,
+  print: (line: string) => void,
+): Promise<void> {
   const dataSource = await new DataSource(
     buildDataSourceOptions({ url, poolSize: 2, ssl: env.DATABASE_SSL, applicationName: 'daiyun-admin' }),
   ).initialize();

@@ -1,4 +1,5 @@
 import { AccessModule } from './access/access.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { ContentModule } from './content/content.module';
@@ -29,4 +30,5 @@ export const FEATURE_MODULES = [
   CustomersModule,
   ServiceLevelsModule,
   TicketsModule,
+  AnalyticsModule,
 ];

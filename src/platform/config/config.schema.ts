@@ -202,6 +202,11 @@ export const configSchema = Joi.object({
     .min(1)
     .default(7)
     .description('Days before an authorization expires that both sides are warned'),
+  ANALYTICS_IMPORT_LIMIT_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(2_147_483_648)
+    .description('Largest NDJSON body of an analytics event import (streamed, never held in memory)'),
 
   MODERATION_VERSION_CHECK_MS: Joi.number()
     .integer()
@@ -322,6 +327,7 @@ export type Environment = {
   CREDENTIAL_REVEAL_USUAL_HOURS: string;
   CREDENTIAL_REVEAL_LEARN_MIN_ACTIONS: number;
   AUTHORIZATION_EXPIRY_WARNING_DAYS: number;
+  ANALYTICS_IMPORT_LIMIT_BYTES: number;
   MODERATION_VERSION_CHECK_MS: number;
   MODERATION_ENGINE_CACHE_SIZE: number;
   MODERATION_IMPORT_MAX_LINES: number;

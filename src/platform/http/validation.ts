@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { DomainError, ErrorCode, FieldError } from '../errors';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -70,6 +71,12 @@ export class RequestValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'custom') return super.transform(value, metadata);
+    // A streamed body (application/x-ndjson is handed over unparsed) belongs to the routes that read it
+    // themselves; anywhere else it is the wrong media type, and walking a stream's object graph for
+    // control characters would never end.
+    if (metadata.type === 'body' && value instanceof Readable) {
+      throw new DomainError(ErrorCode.UnsupportedMediaType, 'This endpoint takes application/json');
+    }
     const root = metadata.type === 'param' ? (metadata.data ?? '') : '';
     const problems = inspectInput(value, root);
     if (problems.length > 0) throw validationFailed(problems);

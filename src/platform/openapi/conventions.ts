@@ -66,6 +66,10 @@ export const API_TAGS: { name: string; description: string }[] = [
     description:
       'Customer-service tickets: states, queues and assignment, messages, canned replies, after-sales, inbound',
   },
+  {
+    name: 'analytics',
+    description: 'Tracked events (batch and NDJSON import) into the month-partitioned event store',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { AccountDataController } from './account-data.controller';
+import { AccountDataService } from './account-data.service';
+import { AnalyticsSettingsController } from './analytics-settings.controller';
+import { AnalyticsSettingsService } from './analytics-settings.service';
+import { SocialAccountAccessModule } from '../social-accounts/social-account-access.module';
+import { EventIngestion } from './event-ingestion.service';
+import { EventPartitions } from './event-partitions';
+import { EventRetentionJob } from './event-retention.job';
+import { EventStore } from './event-store';
+import { EventsController } from './events.controller';
+
+/**
+ * Analytics: event ingestion (batch and NDJSON import) into a month-partitioned event store, the job
+ * that keeps its partitions and retention, and social accounts' imported platform data per day. Report code reads the events through EventStore.
+ */
+@Module({
+  imports: [SocialAccountAccessModule],
+  controllers: [EventsController, AccountDataController, AnalyticsSettingsController],
+  providers: [
+    AccountDataService,
+    AnalyticsSettingsService,
+    EventPartitions,
+    EventStore,
+    EventIngestion,
+    EventRetentionJob,
+  ],
+  exports: [EventStore],
+})
+export class AnalyticsModule {}

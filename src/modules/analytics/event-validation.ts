@@ -1,0 +1,164 @@
+import { DomainError } from '../../platform/errors';
+import { inspectInput } from '../../platform/http/validation';
+import { deriveChannel, hostOf, normalizeHost } from './channel';
+import { TrackedEventDto } from './event.dto';
+import { fieldRefusals } from './event-fields';
+import {
+  EventRefusal,
+  EventRow,
+  FUTURE_TOLERANCE_MS,
+  MAX_BATCH_EVENTS,
+  MONEY_EVENT_TYPES,
+  PROPERTIES_LIMITS,
+} from './event.types';
+
+/** The times an event must fall between: not older than the retention window, not far in the future. */
+export interface AcceptanceWindow {
+  now: Date;
+  retentionDays: number;
+}
+
+export type CheckedEvent = { ok: true; row: EventRow } | { ok: false; refusals: EventRefusal[] };
+
+/**
+ * One event, by the rules every way in shares (batch and import): the DTO's field rules
+ * (event-fields.ts), then what a DTO cannot say (who did it, money on the right types, the size of `properties`, the time window).
+ * Answers the row to store or every refusal found.
+ */
+export function checkEvent(
+  raw: unknown,
+  window: AcceptanceWindow,
+  options: { controlCharactersChecked?: boolean } = {},
+): CheckedEvent {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, refusals: [{ field: '', message: 'an event must be a JSON object' }] };
+  }
+  if (!options.controlCharactersChecked) {
+    const control = inspectInput(raw, '');
+    if (control.length > 0) return { ok: false, refusals: control };
+  }
+  const refusals = fieldRefusals(raw as Record<string, unknown>);
+  // Past the field rules, the object has the DTO's shape wherever the checks below read it.
+  const event = raw as TrackedEventDto;
+
+  if (event.anonymousId === undefined && event.userId === undefined) {
+    refusals.push({ field: 'anonymousId', message: 'anonymousId or userId is required' });
+  }
+  if (event.type !== 'custom' && event.name !== undefined && refusals.every((r) => r.field !== 'type')) {
+    refusals.push({ field: 'name', message: 'name is only for custom events' });
+  }
+  if (event.amount !== undefined && !MONEY_EVENT_TYPES.includes(event.type)) {
+    refusals.push({ field: 'amount', message: 'amount is only for purchase and conversion events' });
+  }
+  if (event.properties !== undefined && refusals.every((r) => r.field !== 'properties')) {
+    const problem = propertiesProblem(event.properties);
+    if (problem) refusals.push({ field: 'properties', message: problem });
+  }
+  if (refusals.every((r) => r.field !== 'occurredAt')) {
+    const at = Date.parse(event.occurredAt);
+    const now = window.now.getTime();
+    if (at > now + FUTURE_TOLERANCE_MS) {
+      refusals.push({ field: 'occurredAt', message: 'must not be more than 5 minutes in the future' });
+    } else if (at < now - window.retentionDays * 86_400_000) {
+      refusals.push({
+        field: 'occurredAt',
+        message: `must be within the organization's retention window of ${window.retentionDays} days`,
+      });
+    }
+  }
+  if (refusals.length > 0) return { ok: false, refusals };
+  return { ok: true, row: toRow(event) };
+}
+
+function toRow(event: TrackedEventDto): EventRow {
+  const referrerHost = hostOf(event.referrer ?? null);
+  const page = parseUrl(event.url);
+  const pageHost = page ? normalizeHost(page.hostname) : null;
+  const utm = {
+    utmSource: event.utmSource ?? null,
+    utmMedium: event.utmMedium ?? null,
+    utmCampaign: event.utmCampaign ?? null,
+    utmTerm: event.utmTerm ?? null,
+    utmContent: event.utmContent ?? null,
+  };
+  return {
+    eventId: event.eventId.toLowerCase(),
+    occurredAt: new Date(event.occurredAt),
+    type: event.type,
+    name: event.name ?? null,
+    anonymousId: event.anonymousId ?? null,
+    userId: event.userId ?? null,
+    sessionId: event.sessionId ?? null,
+    url: event.url ?? null,
+    path: event.path ?? (page?.pathname.slice(0, 1024) || null),
+    referrer: event.referrer ?? null,
+    referrerHost,
+    ...utm,
+    channel: event.channel ?? deriveChannel({ referrerHost, pageHost, adId: event.adId ?? null, ...utm }),
+    deviceType: event.deviceType ?? null,
+    os: event.os ?? null,
+    browser: event.browser ?? null,
+    screenWidth: event.screenWidth ?? null,
+    screenHeight: event.screenHeight ?? null,
+    locale: event.locale ?? null,
+    amountFen: event.amount ?? null,
+    socialAccountId: event.socialAccountId?.toLowerCase() ?? null,
+    campaignId: event.campaignId?.toLowerCase() ?? null,
+    adId: event.adId?.toLowerCase() ?? null,
+    properties: event.properties ?? {},
+  };
+}
+
+function parseUrl(url: string | undefined): URL | null {
+  if (!url) return null;
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+/** What is wrong with a `properties` object, or null: key count, depth and serialized size. */
+export function propertiesProblem(properties: Record<string, unknown>): string | null {
+  const { maxKeys, maxDepth, maxBytes } = PROPERTIES_LIMITS;
+  let keys = 0;
+  const stack: { value: unknown; depth: number }[] = [{ value: properties, depth: 1 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > maxDepth) return `must not nest deeper than ${maxDepth} levels`;
+    const entries = Array.isArray(value) ? value.map((item) => ['', item] as const) : Object.entries(value);
+    if (!Array.isArray(value)) keys += entries.length;
+    if (keys > maxKeys) return `must not have more than ${maxKeys} keys in all`;
+    for (const [, item] of entries) stack.push({ value: item, depth: depth + 1 });
+  }
+  if (Buffer.byteLength(JSON.stringify(properties), 'utf8') > maxBytes) {
+    return `must not be larger than ${maxBytes} bytes as JSON`;
+  }
+  return null;
+}
+
+/**
+ * The envelope of a batch request, `{ events: [...] }` as EventBatchDto documents it, checked by hand:
+ * the request pipe's class-transformer pass copied every event of the batch before any was looked at
+ * (a tenth of a batch's CPU). The request pipe has already refused control characters in the body.
+ */
+export function batchEvents(body: unknown): unknown[] {
+  const refuse = (field: string, message: string) => {
+    throw DomainError.validation(field, message);
+  };
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return refuse('', 'the body must be a JSON object');
+  }
+  for (const key of Object.keys(body)) if (key !== 'events') refuse(key, 'unknown field');
+  const { events } = body as { events?: unknown };
+  if (!Array.isArray(events)) return refuse('events', 'events must be an array');
+  if (events.length < 1) refuse('events', 'events must contain at least 1 elements');
+  if (events.length > MAX_BATCH_EVENTS) {
+    refuse('events', `events must contain no more than ${MAX_BATCH_EVENTS} elements`);
+  }
+  if (!events.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e))) {
+    refuse('events', 'each event must be an object');
+  }
+  return events;
+}
