@@ -232,6 +232,17 @@ CREATE TABLE public.auth_sessions (
     revoked_reason character varying(32)
 );
 
+CREATE TABLE public.canned_replies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    name character varying(100) NOT NULL,
+    body text NOT NULL,
+    created_by uuid,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL
+);
+
 CREATE TABLE public.content_events (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     seq bigint NOT NULL,
@@ -827,6 +838,165 @@ CREATE TABLE public.social_accounts (
     CONSTRAINT social_accounts_status_check CHECK (((status)::text = ANY ((ARRAY['active'::character varying, 'frozen'::character varying, 'suspended'::character varying])::text[])))
 );
 
+CREATE TABLE public.ticket_challenge_uses (
+    challenge_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    expires_at timestamp(3) with time zone NOT NULL,
+    used_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.ticket_deliveries (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    message_id uuid NOT NULL,
+    connector character varying(16) NOT NULL,
+    channel character varying(16) NOT NULL,
+    recipient character varying(320),
+    subject character varying(300) NOT NULL,
+    body text NOT NULL,
+    provider_message_id character varying(300),
+    created_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT ticket_deliveries_connector_check CHECK (((connector)::text = ANY ((ARRAY['sandbox'::character varying, 'email'::character varying])::text[])))
+);
+
+CREATE TABLE public.ticket_events (
+    seq bigint NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    action character varying(40) NOT NULL,
+    from_state character varying(20),
+    to_state character varying(20) NOT NULL,
+    actor_kind character varying(16) NOT NULL,
+    actor_user_id uuid,
+    actor_api_key_id uuid,
+    reason character varying(1000),
+    data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT ticket_events_actor_kind_check CHECK (((actor_kind)::text = ANY ((ARRAY['user'::character varying, 'api_key'::character varying, 'customer'::character varying, 'system'::character varying])::text[])))
+);
+
+ALTER TABLE public.ticket_events ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.ticket_events_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.ticket_follow_ups (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    resolution_seq bigint NOT NULL,
+    assignee_id uuid,
+    status character varying(12) NOT NULL,
+    due_at timestamp(3) with time zone NOT NULL,
+    opened_at timestamp(3) with time zone,
+    done_at timestamp(3) with time zone,
+    done_by uuid,
+    note character varying(1000),
+    created_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT ticket_follow_ups_status_check CHECK (((status)::text = ANY ((ARRAY['scheduled'::character varying, 'open'::character varying, 'done'::character varying, 'cancelled'::character varying])::text[])))
+);
+
+CREATE TABLE public.ticket_messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    kind character varying(16) NOT NULL,
+    author_user_id uuid,
+    body text NOT NULL,
+    attachments jsonb DEFAULT '[]'::jsonb NOT NULL,
+    canned_reply_id uuid,
+    connector character varying(16),
+    outbox_event_id bigint,
+    delivered_at timestamp(3) with time zone,
+    created_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT ticket_messages_kind_check CHECK (((kind)::text = ANY ((ARRAY['public_reply'::character varying, 'internal_note'::character varying, 'customer_reply'::character varying])::text[])))
+);
+
+CREATE TABLE public.ticket_queues (
+    org_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    auto_assign character varying(16) DEFAULT 'none'::character varying NOT NULL,
+    last_assigned_user_id uuid,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT ticket_queues_auto_assign_check CHECK (((auto_assign)::text = ANY ((ARRAY['none'::character varying, 'round_robin'::character varying, 'least_loaded'::character varying])::text[])))
+);
+
+CREATE TABLE public.ticket_settings (
+    org_id uuid NOT NULL,
+    follow_up_days integer DEFAULT 3 NOT NULL,
+    inbound_unit_id uuid,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT ticket_settings_follow_up_days_check CHECK (((follow_up_days >= 1) AND (follow_up_days <= 90)))
+);
+
+CREATE TABLE public.ticket_steps (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    "position" integer NOT NULL,
+    title character varying(200) NOT NULL,
+    responsible_id uuid,
+    due_at timestamp(3) with time zone,
+    done_at timestamp(3) with time zone,
+    done_by uuid,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.tickets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    assignee_id uuid,
+    type character varying(16) NOT NULL,
+    after_sales_kind character varying(16),
+    channel character varying(16) NOT NULL,
+    customer_id uuid,
+    contact jsonb DEFAULT '{}'::jsonb NOT NULL,
+    subject character varying(200) NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    priority character varying(8) DEFAULT 'normal'::character varying NOT NULL,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    brand_org_id uuid,
+    social_account_id uuid,
+    order_ref character varying(100),
+    campaign_ref character varying(100),
+    ad_ref character varying(100),
+    product_ref character varying(100),
+    solution text,
+    parts jsonb DEFAULT '[]'::jsonb NOT NULL,
+    state character varying(20) DEFAULT 'new'::character varying NOT NULL,
+    state_changed_at timestamp(3) with time zone NOT NULL,
+    resolved_at timestamp(3) with time zone,
+    closed_at timestamp(3) with time zone,
+    previous_ticket_id uuid,
+    identity_method character varying(24),
+    identity_note character varying(500),
+    identity_checked_by uuid,
+    identity_checked_at timestamp(3) with time zone,
+    source character varying(16) NOT NULL,
+    created_by uuid,
+    created_by_api_key uuid,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT tickets_after_sales_kind_check CHECK (((after_sales_kind)::text = ANY ((ARRAY['repair'::character varying, 'replace'::character varying, 'return'::character varying, 'usage_guidance'::character varying, 'parts'::character varying])::text[]))),
+    CONSTRAINT tickets_channel_check CHECK (((channel)::text = ANY ((ARRAY['phone'::character varying, 'web'::character varying, 'email'::character varying, 'douyin_dm'::character varying, 'wechat'::character varying, 'api'::character varying])::text[]))),
+    CONSTRAINT tickets_check CHECK ((((type)::text = 'after_sales'::text) = (after_sales_kind IS NOT NULL))),
+    CONSTRAINT tickets_identity_method_check CHECK (((identity_method)::text = ANY ((ARRAY['account_login'::character varying, 'order_number'::character varying, 'phone_verification'::character varying, 'not_needed'::character varying])::text[]))),
+    CONSTRAINT tickets_priority_check CHECK (((priority)::text = ANY ((ARRAY['low'::character varying, 'normal'::character varying, 'high'::character varying, 'urgent'::character varying])::text[]))),
+    CONSTRAINT tickets_source_check CHECK (((source)::text = ANY ((ARRAY['member'::character varying, 'api_key'::character varying, 'public'::character varying])::text[]))),
+    CONSTRAINT tickets_state_check CHECK (((state)::text = ANY ((ARRAY['new'::character varying, 'open'::character varying, 'pending_customer'::character varying, 'escalated'::character varying, 'reopened'::character varying, 'resolved'::character varying, 'closed'::character varying])::text[]))),
+    CONSTRAINT tickets_type_check CHECK (((type)::text = ANY ((ARRAY['consultation'::character varying, 'complaint'::character varying, 'after_sales'::character varying])::text[])))
+);
+
 CREATE TABLE public.user_profiles (
     user_id uuid NOT NULL,
     real_name character varying(50) NOT NULL,
@@ -947,6 +1117,12 @@ ALTER TABLE ONLY public.api_keys
 
 ALTER TABLE ONLY public.auth_sessions
     ADD CONSTRAINT auth_sessions_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.canned_replies
+    ADD CONSTRAINT canned_replies_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.canned_replies
+    ADD CONSTRAINT canned_replies_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.content_events
     ADD CONSTRAINT content_events_pkey PRIMARY KEY (id);
@@ -1104,6 +1280,42 @@ ALTER TABLE ONLY public.sla_policies
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.ticket_challenge_uses
+    ADD CONSTRAINT ticket_challenge_uses_pkey PRIMARY KEY (challenge_id);
+
+ALTER TABLE ONLY public.ticket_deliveries
+    ADD CONSTRAINT ticket_deliveries_message_id_key UNIQUE (message_id);
+
+ALTER TABLE ONLY public.ticket_deliveries
+    ADD CONSTRAINT ticket_deliveries_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.ticket_events
+    ADD CONSTRAINT ticket_events_pkey PRIMARY KEY (seq);
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_resolution_seq_key UNIQUE (resolution_seq);
+
+ALTER TABLE ONLY public.ticket_messages
+    ADD CONSTRAINT ticket_messages_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.ticket_queues
+    ADD CONSTRAINT ticket_queues_pkey PRIMARY KEY (org_id, unit_id);
+
+ALTER TABLE ONLY public.ticket_settings
+    ADD CONSTRAINT ticket_settings_pkey PRIMARY KEY (org_id);
+
+ALTER TABLE ONLY public.ticket_steps
+    ADD CONSTRAINT ticket_steps_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.user_profiles
     ADD CONSTRAINT user_profiles_pkey PRIMARY KEY (user_id);
 
@@ -1149,6 +1361,8 @@ CREATE INDEX agreement_acceptances_user_idx ON public.agreement_acceptances USIN
 CREATE INDEX api_keys_org_idx ON public.api_keys USING btree (org_id, created_at);
 
 CREATE INDEX auth_sessions_user_idx ON public.auth_sessions USING btree (user_id) WHERE (revoked_at IS NULL);
+
+CREATE UNIQUE INDEX canned_replies_name_key ON public.canned_replies USING btree (org_id, lower((name)::text));
 
 CREATE INDEX content_events_content_idx ON public.content_events USING btree (content_id, seq);
 
@@ -1278,6 +1492,28 @@ CREATE UNIQUE INDEX social_accounts_external_key ON public.social_accounts USING
 
 CREATE INDEX social_accounts_org_idx ON public.social_accounts USING btree (org_id, created_at DESC, id DESC) WHERE (archived_at IS NULL);
 
+CREATE INDEX ticket_deliveries_ticket_idx ON public.ticket_deliveries USING btree (ticket_id, created_at);
+
+CREATE INDEX ticket_events_ticket_idx ON public.ticket_events USING btree (ticket_id, seq);
+
+CREATE INDEX ticket_follow_ups_due_idx ON public.ticket_follow_ups USING btree (due_at) WHERE ((status)::text = 'scheduled'::text);
+
+CREATE INDEX ticket_follow_ups_org_idx ON public.ticket_follow_ups USING btree (org_id, status, due_at, id);
+
+CREATE INDEX ticket_messages_ticket_idx ON public.ticket_messages USING btree (ticket_id, created_at, id);
+
+CREATE INDEX ticket_steps_ticket_idx ON public.ticket_steps USING btree (ticket_id, "position");
+
+CREATE INDEX tickets_org_assignee_idx ON public.tickets USING btree (org_id, assignee_id, state);
+
+CREATE INDEX tickets_org_created_idx ON public.tickets USING btree (org_id, created_at, id);
+
+CREATE INDEX tickets_org_customer_idx ON public.tickets USING btree (org_id, customer_id);
+
+CREATE INDEX tickets_org_unit_created_idx ON public.tickets USING btree (org_id, unit_id, created_at, id);
+
+CREATE INDEX tickets_tags_gin ON public.tickets USING gin (tags);
+
 CREATE INDEX user_profiles_key_idx ON public.user_profiles USING btree (id_number_key_id);
 
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (lower((email)::text));
@@ -1392,6 +1628,12 @@ ALTER TABLE ONLY public.api_keys
 
 ALTER TABLE ONLY public.auth_sessions
     ADD CONSTRAINT auth_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.canned_replies
+    ADD CONSTRAINT canned_replies_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.canned_replies
+    ADD CONSTRAINT canned_replies_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.content_events
     ADD CONSTRAINT content_events_content_id_fkey FOREIGN KEY (content_id) REFERENCES public.contents(id);
@@ -1554,6 +1796,69 @@ ALTER TABLE ONLY public.sla_policies
 
 ALTER TABLE ONLY public.social_accounts
     ADD CONSTRAINT social_accounts_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
+
+ALTER TABLE ONLY public.ticket_deliveries
+    ADD CONSTRAINT ticket_deliveries_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.ticket_messages(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_deliveries
+    ADD CONSTRAINT ticket_deliveries_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_events
+    ADD CONSTRAINT ticket_events_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_done_by_fkey FOREIGN KEY (done_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.ticket_follow_ups
+    ADD CONSTRAINT ticket_follow_ups_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_messages
+    ADD CONSTRAINT ticket_messages_author_user_id_fkey FOREIGN KEY (author_user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.ticket_messages
+    ADD CONSTRAINT ticket_messages_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_queues
+    ADD CONSTRAINT ticket_queues_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_settings
+    ADD CONSTRAINT ticket_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_settings
+    ADD CONSTRAINT ticket_settings_org_id_inbound_unit_id_fkey FOREIGN KEY (org_id, inbound_unit_id) REFERENCES public.org_units(org_id, id);
+
+ALTER TABLE ONLY public.ticket_steps
+    ADD CONSTRAINT ticket_steps_done_by_fkey FOREIGN KEY (done_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.ticket_steps
+    ADD CONSTRAINT ticket_steps_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_steps
+    ADD CONSTRAINT ticket_steps_responsible_id_fkey FOREIGN KEY (responsible_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_brand_org_id_fkey FOREIGN KEY (brand_org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_identity_checked_by_fkey FOREIGN KEY (identity_checked_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_org_id_previous_ticket_id_fkey FOREIGN KEY (org_id, previous_ticket_id) REFERENCES public.tickets(org_id, id);
+
+ALTER TABLE ONLY public.tickets
+    ADD CONSTRAINT tickets_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
 
 ALTER TABLE ONLY public.user_profiles
     ADD CONSTRAINT user_profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;

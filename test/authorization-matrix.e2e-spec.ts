@@ -41,6 +41,8 @@ const VALID_BODIES: Record<string, (ids: { unitId: string }) => object> = {
   // The East member tries to take West's account into East.
   assignAccount: ({ unitId }) => ({ unitId }),
   storeAccountCredentials: () => ({ kind: 'password', loginName: 'brand@example.com', password: 'secret-1' }),
+  // Either a body or a canned reply: the sampler may give neither.
+  createTicketMessage: () => ({ kind: 'internal_note', body: 'A note' }),
 };
 
 /** Path ids of rows that belong to no unit: the sibling-unit case does not apply to them. */
@@ -55,6 +57,7 @@ const ORGANIZATION_WIDE = new Set([
   'planId',
   'calendarId',
   'policyId',
+  'cannedReplyId',
 ]);
 /** Ids outside any organization's routes (the caller's own rows, or platform queues). */
 const NOT_TENANT_ROWS = new Set(['invitationId', 'id', 'requestId']);
@@ -130,6 +133,33 @@ describe('authorization matrix: every operation × every refused caller', () => 
       [brand.id, customer.id],
     );
     rows.contactPointId = point.id;
+    // A West after-sales ticket with a step and a follow-up (tickets, steps and follow-ups are unit rows).
+    const ticket = await t
+      .http()
+      .post(`/api/v1/orgs/${brand.id}/tickets`)
+      .set(owner.auth)
+      .send({
+        type: 'after_sales',
+        afterSalesKind: 'repair',
+        channel: 'phone',
+        subject: 'West repair',
+        unitId: west,
+      })
+      .expect(201);
+    rows.ticketId = ticket.body.id;
+    const step = await t
+      .http()
+      .post(`/api/v1/orgs/${brand.id}/tickets/${rows.ticketId}/steps`)
+      .set(owner.auth)
+      .send({ title: 'Inspect' })
+      .expect(201);
+    rows.stepId = step.body.id;
+    const [followUp] = await t.db.query(
+      `INSERT INTO ticket_follow_ups (org_id, ticket_id, resolution_seq, status, due_at, created_at)
+       SELECT $1, $2, seq, 'open', now(), now() FROM ticket_events WHERE ticket_id = $2 LIMIT 1 RETURNING id`,
+      [brand.id, rows.ticketId],
+    );
+    rows.followUpId = followUp.id;
 
     // An agency operating one of the brand's accounts, assigned to its West unit.
     agency = await insertOrg(t, { kind: 'agency' });

@@ -11,6 +11,7 @@ import { ServiceLevelsModule } from './service-levels/service-levels.module';
 import { CredentialsModule } from './social-accounts/credentials/credentials.module';
 import { SocialAccountsModule } from './social-accounts/social-accounts.module';
 import { UsageRecordsModule } from './social-accounts/usage-records/usage-records.module';
+import { TicketsModule } from './tickets/tickets.module';
 
 /** Every feature module, in one list the app module imports. */
 export const FEATURE_MODULES = [
@@ -27,4 +28,5 @@ export const FEATURE_MODULES = [
   ContentPublishingModule,
   CustomersModule,
   ServiceLevelsModule,
+  TicketsModule,
 ];

@@ -46,6 +46,15 @@ export enum ErrorCode {
   IdempotencyKeyInUse = 'idempotency_key_in_use',
   /** The customer profile was merged into another; writes go to that one (see `mergedInto`). */
   CustomerMerged = 'customer_merged',
+  // Customer service: tickets.
+  /** The member cannot hold tickets of that queue (no tickets:write over the unit). */
+  AssigneeNotEligible = 'assignee_not_eligible',
+  TicketAlreadyAssigned = 'ticket_already_assigned',
+  /** Identity first: the first public reply needs the customer's identity check recorded. */
+  IdentityCheckRequired = 'identity_check_required',
+  /** The inbound challenge answer is wrong, or the challenge expired or was forged. */
+  ChallengeFailed = 'challenge_failed',
+  ChallengeUsed = 'challenge_used',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
 }
@@ -86,6 +95,11 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.IdempotencyKeyReused]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.IdempotencyKeyInUse]: HttpStatus.CONFLICT,
   [ErrorCode.CustomerMerged]: HttpStatus.CONFLICT,
+  [ErrorCode.AssigneeNotEligible]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.TicketAlreadyAssigned]: HttpStatus.CONFLICT,
+  [ErrorCode.IdentityCheckRequired]: HttpStatus.CONFLICT,
+  [ErrorCode.ChallengeFailed]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.ChallengeUsed]: HttpStatus.CONFLICT,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };

@@ -61,6 +61,11 @@ export const API_TAGS: { name: string; description: string }[] = [
     name: 'service-levels',
     description: 'Service calendars (business hours, holidays, 调休) and SLA policies for customer service',
   },
+  {
+    name: 'tickets',
+    description:
+      'Customer-service tickets: states, queues and assignment, messages, canned replies, after-sales, inbound',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 
@@ -135,14 +140,20 @@ export function completePathParameters(document: Json, facts: Map<string, RouteF
     const uuid = typeof operation.operationId === 'string' ? facts.get(operation.operationId) : undefined;
     const pathParameters = template.map((name): PathParameter => {
       const existing = declared.find((p) => isPathParameter(p) && p.name === name) as
-        { description?: Json; schema?: { format?: Json } } | undefined;
+        { description?: Json; schema?: { format?: Json; maxLength?: Json } } | undefined;
       const format = uuid?.uuidParameters.has(name) ? 'uuid' : existing?.schema?.format;
+      // A bound the handler declares (a non-UUID parameter such as a signed link) is kept.
+      const maxLength = existing?.schema?.maxLength;
       return {
         name,
         in: 'path',
         required: true,
         ...(typeof existing?.description === 'string' ? { description: existing.description } : {}),
-        schema: { type: 'string', ...(typeof format === 'string' ? { format } : {}) },
+        schema: {
+          type: 'string',
+          ...(typeof format === 'string' ? { format } : {}),
+          ...(typeof maxLength === 'number' ? { maxLength } : {}),
+        },
       };
     });
     operation.parameters = [
