@@ -12,6 +12,7 @@ import { CredentialsModule } from './social-accounts/credentials/credentials.mod
 import { SocialAccountsModule } from './social-accounts/social-accounts.module';
 import { UsageRecordsModule } from './social-accounts/usage-records/usage-records.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { TicketSlasModule } from './ticket-slas/ticket-slas.module';
 
 /** Every feature module, in one list the app module imports. */
 export const FEATURE_MODULES = [
@@ -29,4 +30,5 @@ export const FEATURE_MODULES = [
   CustomersModule,
   ServiceLevelsModule,
   TicketsModule,
+  TicketSlasModule,
 ];

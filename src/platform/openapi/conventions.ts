@@ -66,6 +66,10 @@ export const API_TAGS: { name: string; description: string }[] = [
     description:
       'Customer-service tickets: states, queues and assignment, messages, canned replies, after-sales, inbound',
   },
+  {
+    name: 'ticket-slas',
+    description: 'SLAs on tickets: due times, pauses, fulfilment, warnings and breaches',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 
