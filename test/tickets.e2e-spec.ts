@@ -399,6 +399,54 @@ describe('tickets', () => {
         .expect(200);
     });
 
+    it('round-robin stays fair when tickets arrive at the same time (the queue row is locked)', async () => {
+      await t
+        .http()
+        .put(api(`/ticket-queues/${teamA}`))
+        .set(manager.auth)
+        .send({ autoAssign: 'round_robin' })
+        .expect(200);
+      const made = await Promise.all(Array.from({ length: 6 }, () => open(a1, {})));
+      const counts = new Map<string, number>();
+      for (const ticket of made) counts.set(ticket.assigneeId, (counts.get(ticket.assigneeId) ?? 0) + 1);
+      expect([...counts.keys()].sort()).toEqual([supervisor.id, a1.id, a2.id].sort());
+      expect([...counts.values()]).toEqual([2, 2, 2]);
+      await t
+        .http()
+        .put(api(`/ticket-queues/${teamA}`))
+        .set(manager.auth)
+        .send({ autoAssign: 'none' })
+        .expect(200);
+    });
+
+    it('a self scope sees only the tickets assigned to it', async () => {
+      const selfAgent = await makeUser(t);
+      await insertMember(t, org, selfAgent.id, {
+        unitId: teamA,
+        grants: [{ role: 'service_agent', unitId: teamA, scope: 'self' }],
+      });
+      const mine = await open(supervisor, { assigneeId: a1.id });
+      const notMine = await open(a1);
+      await act(supervisor, mine.id, 'assign', { assigneeId: a2.id }).expect(200);
+      // selfAgent is not an agent of the queue (a self grant covers no unit), so it cannot be assigned...
+      const refused = await act(supervisor, mine.id, 'assign', { assigneeId: selfAgent.id });
+      expect(refused.status).toBe(422);
+      // ...but it sees what is assigned to it, and nothing else.
+      await t.db.query('UPDATE tickets SET assignee_id = $2 WHERE id = $1', [mine.id, selfAgent.id]);
+      await t
+        .http()
+        .get(api(`/tickets/${mine.id}`))
+        .set(selfAgent.auth)
+        .expect(200);
+      await t
+        .http()
+        .get(api(`/tickets/${notMine.id}`))
+        .set(selfAgent.auth)
+        .expect(404);
+      const list = await t.http().get(api('/tickets?limit=100')).set(selfAgent.auth).expect(200);
+      expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([mine.id]);
+    });
+
     it('least-loaded hands a ticket to the agent with the fewest active tickets', async () => {
       const loads: Record<string, number> = {};
       for (const id of [supervisor.id, a1.id, a2.id]) {
