@@ -814,7 +814,8 @@ CREATE TABLE public.sla_policies (
     seed_key character varying(40),
     version integer DEFAULT 1 NOT NULL,
     created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    reassign_on_breach boolean DEFAULT false NOT NULL
 );
 
 CREATE TABLE public.social_accounts (
@@ -981,7 +982,8 @@ CREATE TABLE public.ticket_slas (
     first_response_breached_at timestamp with time zone,
     next_response_breached_at timestamp with time zone,
     resolution_breached_at timestamp with time zone,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    reassign_on_breach boolean DEFAULT false NOT NULL
 );
 
 CREATE TABLE public.ticket_steps (

@@ -110,8 +110,10 @@ describe('ticket SLAs', () => {
         nextResponse: { minutes: 60, mode: 'working' },
         resolution: { minutes: 480, mode: 'working' },
         warnBeforeMinutes: 30,
+        reassignOnBreach: true,
       });
     expect(policy.status).toBe(201);
+    expect(policy.body.reassignOnBreach).toBe(true);
   });
   afterAll(() => t.close());
 
@@ -426,6 +428,43 @@ describe('ticket SLAs', () => {
       } finally {
         await second.close();
       }
+    });
+  });
+
+  describe('reassignment on breach', () => {
+    it('hands the ticket to a supervisor of its unit when the policy says so', async () => {
+      // After-sales resolution 480 from Mon 05-11 09:00 is Mon 18:00 (first response 120: 11:00).
+      const ticket = await open(a1, at('2026-05-11T09:00:00'), {
+        type: 'after_sales',
+        afterSalesKind: 'parts',
+      });
+      await act(a1, ticket.id, 'claim', at('2026-05-11T09:01:00'));
+      const complaint = await open(a1, at('2026-05-11T09:00:00'), { type: 'complaint' });
+      await act(a1, complaint.id, 'claim', at('2026-05-11T09:01:00'));
+      t.clock.set(at('2026-05-14T09:00:00'));
+      await t.get(SlaBreachSweep).sweep();
+      const moved = await t
+        .http()
+        .get(api(`/tickets/${ticket.id}`))
+        .set(supervisor.auth)
+        .expect(200);
+      expect(moved.body).toMatchObject({ state: 'escalated', assigneeId: supervisor.id });
+      const [event] = await t.db.query(
+        `SELECT actor_kind, reason, data FROM ticket_events WHERE ticket_id = $1 AND action = 'escalate'`,
+        [ticket.id],
+      );
+      expect(event).toMatchObject({
+        actor_kind: 'system',
+        reason: 'SLA breached',
+        data: { fromAssigneeId: a1.id, assigneeId: supervisor.id },
+      });
+      // The guide's complaint policy does not reassign: the agent keeps it.
+      const kept = await t
+        .http()
+        .get(api(`/tickets/${complaint.id}`))
+        .set(a1.auth)
+        .expect(200);
+      expect(kept.body).toMatchObject({ state: 'escalated', assigneeId: a1.id });
     });
   });
 

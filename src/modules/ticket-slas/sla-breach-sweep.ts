@@ -38,6 +38,7 @@ interface Hit {
   state: string;
   subject: string;
   target: SlaTargetKind;
+  reassign_on_breach: boolean;
 }
 
 /** Counts the statements sent through a manager (the bench prints the count). */
@@ -151,7 +152,8 @@ export class SlaBreachSweep implements OnModuleInit {
          SELECT upd.org_id, upd.ticket_id, 'warned', $4, $1,
                 jsonb_build_object('dueAt', upd.due_at, 'assigneeId', t.assignee_id)
            FROM upd JOIN tickets t ON t.id = upd.ticket_id)
-       SELECT upd.org_id, upd.ticket_id, upd.due_at, t.unit_id, t.assignee_id, t.state, t.subject
+       SELECT upd.org_id, upd.ticket_id, upd.due_at, false AS reassign_on_breach, t.unit_id, t.assignee_id,
+              t.state, t.subject
          FROM upd JOIN tickets t ON t.id = upd.ticket_id`,
       [now, SWEEP_BATCH, MAX_WARN_MINUTES, target],
     );
@@ -169,11 +171,12 @@ export class SlaBreachSweep implements OnModuleInit {
        upd AS (
          UPDATE ticket_slas s SET ${target}_breached_at = $1, updated_at = $1 FROM hit
           WHERE s.org_id = hit.org_id AND s.ticket_id = hit.ticket_id
-         RETURNING s.org_id, s.ticket_id, s.${target}_due_at AS due_at),
+         RETURNING s.org_id, s.ticket_id, s.${target}_due_at AS due_at, s.reassign_on_breach),
        ev AS (
          INSERT INTO ticket_sla_events (org_id, ticket_id, kind, target, at, data)
          SELECT org_id, ticket_id, 'breached', $3, $1, jsonb_build_object('dueAt', due_at) FROM upd)
-       SELECT upd.org_id, upd.ticket_id, upd.due_at, t.unit_id, t.assignee_id, t.state, t.subject
+       SELECT upd.org_id, upd.ticket_id, upd.due_at, upd.reassign_on_breach, t.unit_id, t.assignee_id, t.state,
+              t.subject
          FROM upd JOIN tickets t ON t.id = upd.ticket_id`,
       [now, SWEEP_BATCH, target],
     );
@@ -251,9 +254,20 @@ export class SlaBreachSweep implements OnModuleInit {
       notifications++;
     }
     const targetsOf = group(breaches, (b) => b.ticket_id);
-    const moved = await this.workflow.escalateBySystem(manager, [...targetsOf.keys()], 'SLA breached', {
-      sla: true,
-    });
+    // Reassignment goes to the first supervisor (by id) who is not already holding the ticket.
+    const assignees = new Map<string, string>();
+    for (const [ticketId, hits] of targetsOf) {
+      if (!hits[0].reassign_on_breach) continue;
+      const pick = (supervisors.get(hits[0].unit_id) ?? []).find((id) => id !== hits[0].assignee_id);
+      if (pick) assignees.set(ticketId, pick);
+    }
+    const moved = await this.workflow.escalateBySystem(
+      manager,
+      [...targetsOf.keys()],
+      'SLA breached',
+      { sla: true },
+      assignees,
+    );
     if (moved.length > 0) {
       await manager.query(
         `INSERT INTO ticket_sla_events (org_id, ticket_id, kind, target, at, data)

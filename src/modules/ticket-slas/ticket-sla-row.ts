@@ -33,6 +33,7 @@ export interface TicketSlaRow {
   started_at: Date;
   targets: SlaTargets;
   warn_before_minutes: number | null;
+  reassign_on_breach: boolean;
   pauses: StoredPause[];
   awaiting_reply_since: Date | null;
   running: boolean;

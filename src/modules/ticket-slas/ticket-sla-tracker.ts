@@ -159,6 +159,7 @@ export class TicketSlaTracker implements TicketChangeListener, OnModuleInit {
       next.calendar_id = calendar?.id ?? null;
       next.targets = usableTargets(targets, calendar);
       next.warn_before_minutes = resolved?.policy.warnBeforeMinutes ?? null;
+      next.reassign_on_breach = resolved?.policy.reassignOnBreach ?? false;
     } else if (next.calendar_id) {
       calendar = await this.resolver.calendar(ticket.org_id, next.calendar_id, manager);
     }
@@ -190,6 +191,7 @@ export class TicketSlaTracker implements TicketChangeListener, OnModuleInit {
       started_at: at,
       targets,
       warn_before_minutes: resolved?.policy.warnBeforeMinutes ?? null,
+      reassign_on_breach: resolved?.policy.reassignOnBreach ?? false,
       pauses: [] as StoredPause[],
       awaiting_reply_since: null,
       running: true,
@@ -274,7 +276,7 @@ export class TicketSlaTracker implements TicketChangeListener, OnModuleInit {
          first_response_due_at = $14, next_response_due_at = $15, resolution_due_at = $16,
          first_response_warned_at = $17, next_response_warned_at = $18, resolution_warned_at = $19,
          first_response_breached_at = $20, next_response_breached_at = $21, resolution_breached_at = $22,
-         updated_at = now()
+         reassign_on_breach = $23, updated_at = now()
        WHERE org_id = $1 AND ticket_id = $2`,
       [
         r.org_id,
@@ -299,6 +301,7 @@ export class TicketSlaTracker implements TicketChangeListener, OnModuleInit {
         r.first_response_breached_at,
         r.next_response_breached_at,
         r.resolution_breached_at,
+        r.reassign_on_breach,
       ],
     );
   }
