@@ -2338,6 +2338,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/sla': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A ticket's SLA: due times, remaining working minutes, each target's state and the SLA events
+     * @description The same data scope as the ticket: a ticket of another organization or outside the caller’s scope is 404.
+     *
+     *     Requires permission `tickets:read`.
+     */
+    get: operations['getTicketSla'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{orgId}/tickets/{ticketId}/steps': {
     parameters: {
       query?: never;
@@ -3677,6 +3699,8 @@ export interface components {
       name: string;
       /** @description From each customer message until the next public reply. */
       nextResponse?: components['schemas']['SlaTargetDto'] | null;
+      /** @description At a breach, hand the ticket to one of the unit's supervisors as it is escalated. Default false. */
+      reassignOnBreach?: boolean;
       /** @description Until the ticket is resolved (the reply with the result). */
       resolution?: components['schemas']['SlaTargetDto'] | null;
       /**
@@ -5061,6 +5085,8 @@ export interface components {
       orgId: string;
       /** @description Place in the order policies are tried (1 first) */
       position: number;
+      /** @description At a breach the ticket is handed to one of the unit's supervisors as it is escalated. */
+      reassignOnBreach: boolean;
       resolution: components['schemas']['SlaTargetViewDto'] | null;
       /** @description Set on the policies seeded from the guide */
       seedKey: string | null;
@@ -5329,6 +5355,83 @@ export interface components {
        */
       inboundUnitId: string | null;
     };
+    TicketSlaDto: {
+      /** @description Oldest first. */
+      events: components['schemas']['TicketSlaEventDto'][];
+      /** Format: date-time */
+      firstResponseDueAt: string | null;
+      /**
+       * Format: date-time
+       * @description Due only while a customer message awaits an answer and the policy has a next-response target.
+       */
+      nextResponseDueAt: string | null;
+      /** @description The clock is stopped (the ticket waits on the customer, or is resolved). */
+      paused: boolean;
+      /**
+       * Format: uuid
+       * @description The policy applied; null when none matched the ticket (then nothing is due).
+       */
+      policyId: string | null;
+      policyName: string | null;
+      /** @description Working (or wall-clock) minutes left now of each target still running; null otherwise. */
+      remainingMinutes: components['schemas']['TicketSlaRemainingDto'];
+      /**
+       * Format: date-time
+       * @description Null while paused, and when the policy has no resolution target.
+       */
+      resolutionDueAt: string | null;
+      /**
+       * Format: date-time
+       * @description Where every target counts from: the ticket's creation, kept across recomputations.
+       */
+      startedAt: string;
+      targets: components['schemas']['TicketSlaTargetDto'][];
+      /** Format: uuid */
+      ticketId: string;
+    };
+    TicketSlaEventDto: {
+      /** Format: date-time */
+      at: string;
+      /** @description What the event is about: the policy applied, the due time breached, the new due times… */
+      data: {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      kind:
+        'applied' | 'paused' | 'resumed' | 'fulfilled' | 'breached' | 'warned' | 'escalated' | 'recomputed';
+      /** @enum {string|null} */
+      target: 'first_response' | 'next_response' | 'resolution' | null;
+    };
+    TicketSlaRemainingDto: {
+      firstResponse: number | null;
+      nextResponse: number | null;
+      resolution: number | null;
+    };
+    TicketSlaTargetDto: {
+      /** Format: date-time */
+      breachedAt: string | null;
+      /** Format: date-time */
+      dueAt: string | null;
+      /** Format: date-time */
+      fulfilledAt: string | null;
+      /** @description The target's length, in its mode's minutes. */
+      minutes: number;
+      /** @enum {string} */
+      mode: 'working' | 'wall_clock';
+      /** @description Minutes of the target's clock left now; negative once past due; null once fulfilled or stopped. */
+      remainingMinutes: number | null;
+      /**
+       * @description `running`, `paused` (the ticket waits on the customer or is resolved), `fulfilled` (in time or
+       *     late: see breachedAt), `breached` (due time passed, not yet fulfilled), `stopped` (the ticket was
+       *     resolved before this target was met, or a next response is not awaited).
+       * @enum {string}
+       */
+      state: 'running' | 'paused' | 'fulfilled' | 'breached' | 'stopped';
+      /** @enum {string} */
+      target: 'first_response' | 'next_response' | 'resolution';
+      /** Format: date-time */
+      warnedAt: string | null;
+    };
     TicketStepDto: {
       done: boolean;
       /** Format: date-time */
@@ -5543,6 +5646,8 @@ export interface components {
       firstResponse?: components['schemas']['SlaTargetDto'] | null;
       name?: string;
       nextResponse?: components['schemas']['SlaTargetDto'] | null;
+      /** @description At a breach, hand the ticket to one of the unit's supervisors as it is escalated. Default false. */
+      reassignOnBreach?: boolean;
       resolution?: components['schemas']['SlaTargetDto'] | null;
       /** Format: int32 */
       warnBeforeMinutes?: number | null;
@@ -24121,6 +24226,109 @@ export interface operations {
       };
       /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
       415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTicketSla: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketSlaDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
