@@ -1,5 +1,6 @@
 import { provisionServiceLevels } from '../src/modules/service-levels/provisioning';
 import { SlaBreachSweep } from '../src/modules/ticket-slas/sla-breach-sweep';
+import { TicketSecrets } from '../src/modules/tickets/ticket-secrets';
 import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg, insertUnit } from './support/org-fixtures';
@@ -320,6 +321,53 @@ describe('ticket SLAs', () => {
         expect.objectContaining({ target: 'first_response', data: expect.objectContaining({ late: false }) }),
         expect.objectContaining({ target: 'resolution', data: expect.objectContaining({ late: false }) }),
       ]);
+    });
+  });
+
+  describe('next response', () => {
+    it("runs from the customer's message after the first response and is fulfilled by the next reply", async () => {
+      const ticket = await open(a1, at('2026-03-10T09:00:00'), {
+        type: 'after_sales',
+        afterSalesKind: 'replace',
+      });
+      await act(a1, ticket.id, 'identity-check', at('2026-03-10T09:05:00'), {
+        method: 'order_number',
+        reason: 'ORD-10',
+      });
+      t.clock.set(at('2026-03-10T09:10:00'));
+      await t
+        .http()
+        .post(api(`/tickets/${ticket.id}/messages`))
+        .set(a1.auth)
+        .send({ kind: 'public_reply', body: 'Please send a photo' })
+        .expect(201);
+      await act(a1, ticket.id, 'wait-for-customer', at('2026-03-10T09:15:00'));
+      // The customer answers through the signed link at 11:30: next response 60 working minutes,
+      // 30 before lunch and 30 after 13:30, so due 14:00.
+      t.clock.set(at('2026-03-10T11:30:00'));
+      const link = t.get(TicketSecrets).linkFor(ticket.id);
+      await t.http().post(`/api/v1/public/tickets/${link}/messages`).send({ body: 'Here it is' }).expect(201);
+      const waiting = await sla(a1, ticket.id);
+      expect(waiting).toMatchObject({ paused: false, nextResponseDueAt: '2026-03-10T06:00:00.000Z' });
+      expect(target(waiting, 'next_response')).toMatchObject({ state: 'running', remainingMinutes: 60 });
+      t.clock.set(at('2026-03-10T13:40:00'));
+      await t
+        .http()
+        .post(api(`/tickets/${ticket.id}/messages`))
+        .set(a1.auth)
+        .send({ kind: 'public_reply', body: 'A replacement is on its way' })
+        .expect(201);
+      const answered = await sla(a1, ticket.id);
+      expect(answered.nextResponseDueAt).toBeNull();
+      // The round answered shows as fulfilled, with the due time it had, until the customer writes again.
+      expect(target(answered, 'next_response')).toMatchObject({
+        state: 'fulfilled',
+        fulfilledAt: '2026-03-10T05:40:00.000Z',
+        dueAt: '2026-03-10T06:00:00.000Z',
+      });
+      const fulfilled = answered.events.filter((e: { kind: string }) => e.kind === 'fulfilled');
+      expect(fulfilled.map((e: { target: string }) => e.target)).toEqual(['first_response', 'next_response']);
+      expect(fulfilled[1]).toMatchObject({ at: '2026-03-10T05:40:00.000Z', data: { late: false } });
     });
   });
 
