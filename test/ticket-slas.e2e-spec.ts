@@ -516,6 +516,26 @@ describe('ticket SLAs', () => {
     });
   });
 
+  describe('a ticket escalated by hand', () => {
+    it('still records and reports its breach, without a second move', async () => {
+      const ticket = await open(a1, at('2026-06-01T09:00:00'), { type: 'complaint', subject: 'By hand' });
+      await act(a1, ticket.id, 'escalate', at('2026-06-01T10:00:00'), { reason: 'Needs a manager' });
+      t.clock.set(at('2026-06-04T09:00:00'));
+      await t.get(SlaBreachSweep).sweep();
+      const body = await sla(a1, ticket.id);
+      expect(body.events.map((e: { kind: string }) => e.kind)).toEqual(['applied', 'breached']);
+      const moves = await t.db.query(
+        `SELECT actor_kind FROM ticket_events WHERE ticket_id = $1 AND action = 'escalate'`,
+        [ticket.id],
+      );
+      expect(moves).toEqual([{ actor_kind: 'user' }]);
+      const told = (await notificationsOf(supervisor.id, 'tickets.sla.breached')).flatMap((x) =>
+        x.data.tickets.map((y) => y.ticketId),
+      );
+      expect(told.filter((x) => x === ticket.id)).toHaveLength(1);
+    });
+  });
+
   describe('access', () => {
     let ticketId: string;
     beforeAll(async () => {
