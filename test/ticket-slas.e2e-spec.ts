@@ -321,6 +321,16 @@ describe('ticket SLAs', () => {
         expect.objectContaining({ target: 'first_response', data: expect.objectContaining({ late: false }) }),
         expect.objectContaining({ target: 'resolution', data: expect.objectContaining({ late: false }) }),
       ]);
+      // Reopened Wed 10:00: 150 of the 480 were used (11:00–12:00, 13:30–15:00), the other 330 run
+      // again: 10:00–12:00 120, 13:30 + 210 = 17:00.
+      await act(a1, ticket.id, 'reopen', at('2026-03-11T10:00:00'));
+      const reopened = await sla(a1, ticket.id);
+      expect(reopened).toMatchObject({ paused: false, resolutionDueAt: '2026-03-11T09:00:00.000Z' });
+      expect(target(reopened, 'resolution')).toMatchObject({
+        state: 'running',
+        fulfilledAt: null,
+        remainingMinutes: 330,
+      });
     });
   });
 

@@ -86,10 +86,6 @@ export class TicketSlaTracker implements TicketChangeListener, OnModuleInit {
           data: { pausedMinutes: Math.round((at - Date.parse(open.pausedAt)) / 60_000) },
         });
       }
-    } else if (change.to === 'pending_customer' && change.from === 'resolved') {
-      // Not reachable through the state table today; kept consistent should it become so.
-      const open = next.pauses.find((p) => p.resumedAt === null);
-      if (open) open.reason = 'pending_customer';
     }
 
     if (change.action === 'replied') {
