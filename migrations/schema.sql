@@ -870,7 +870,8 @@ CREATE TABLE public.sla_policies (
     seed_key character varying(40),
     version integer DEFAULT 1 NOT NULL,
     created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    reassign_on_breach boolean DEFAULT false NOT NULL
 );
 
 CREATE TABLE public.social_account_audience_portraits (
@@ -1027,6 +1028,55 @@ CREATE TABLE public.ticket_settings (
     CONSTRAINT ticket_settings_follow_up_days_check CHECK (((follow_up_days >= 1) AND (follow_up_days <= 90)))
 );
 
+CREATE TABLE public.ticket_sla_events (
+    seq bigint NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    kind character varying(16) NOT NULL,
+    target character varying(16),
+    at timestamp with time zone NOT NULL,
+    data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT ticket_sla_events_kind_check CHECK (((kind)::text = ANY ((ARRAY['applied'::character varying, 'paused'::character varying, 'resumed'::character varying, 'fulfilled'::character varying, 'breached'::character varying, 'warned'::character varying, 'escalated'::character varying, 'recomputed'::character varying])::text[]))),
+    CONSTRAINT ticket_sla_events_target_check CHECK (((target)::text = ANY ((ARRAY['first_response'::character varying, 'next_response'::character varying, 'resolution'::character varying])::text[])))
+);
+
+CREATE SEQUENCE public.ticket_sla_events_seq_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.ticket_sla_events_seq_seq OWNED BY public.ticket_sla_events.seq;
+
+CREATE TABLE public.ticket_slas (
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    policy_id uuid,
+    policy_name character varying(100),
+    calendar_id uuid,
+    started_at timestamp with time zone NOT NULL,
+    targets jsonb NOT NULL,
+    warn_before_minutes integer,
+    pauses jsonb DEFAULT '[]'::jsonb NOT NULL,
+    awaiting_reply_since timestamp with time zone,
+    running boolean DEFAULT true NOT NULL,
+    first_response_at timestamp with time zone,
+    next_response_at timestamp with time zone,
+    resolution_at timestamp with time zone,
+    first_response_due_at timestamp with time zone,
+    next_response_due_at timestamp with time zone,
+    resolution_due_at timestamp with time zone,
+    first_response_warned_at timestamp with time zone,
+    next_response_warned_at timestamp with time zone,
+    resolution_warned_at timestamp with time zone,
+    first_response_breached_at timestamp with time zone,
+    next_response_breached_at timestamp with time zone,
+    resolution_breached_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    reassign_on_breach boolean DEFAULT false NOT NULL
+);
+
 CREATE TABLE public.ticket_steps (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     org_id uuid NOT NULL,
@@ -1160,6 +1210,8 @@ CREATE TABLE public.verification_requests (
 ALTER TABLE ONLY public.content_events ALTER COLUMN seq SET DEFAULT nextval('public.content_events_seq_seq'::regclass);
 
 ALTER TABLE ONLY public.migrations ALTER COLUMN id SET DEFAULT nextval('public.migrations_id_seq'::regclass);
+
+ALTER TABLE ONLY public.ticket_sla_events ALTER COLUMN seq SET DEFAULT nextval('public.ticket_sla_events_seq_seq'::regclass);
 
 ALTER TABLE ONLY public.migrations
     ADD CONSTRAINT "PK_8c82d7f526340ab734260ea46be" PRIMARY KEY (id);
@@ -1413,6 +1465,15 @@ ALTER TABLE ONLY public.ticket_queues
 ALTER TABLE ONLY public.ticket_settings
     ADD CONSTRAINT ticket_settings_pkey PRIMARY KEY (org_id);
 
+ALTER TABLE ONLY public.ticket_sla_events
+    ADD CONSTRAINT ticket_sla_events_pkey PRIMARY KEY (seq);
+
+ALTER TABLE ONLY public.ticket_slas
+    ADD CONSTRAINT ticket_slas_pkey PRIMARY KEY (org_id, ticket_id);
+
+ALTER TABLE ONLY public.ticket_slas
+    ADD CONSTRAINT ticket_slas_ticket_id_key UNIQUE (ticket_id);
+
 ALTER TABLE ONLY public.ticket_steps
     ADD CONSTRAINT ticket_steps_pkey PRIMARY KEY (id);
 
@@ -1615,6 +1676,14 @@ CREATE INDEX ticket_follow_ups_due_idx ON public.ticket_follow_ups USING btree (
 CREATE INDEX ticket_follow_ups_org_idx ON public.ticket_follow_ups USING btree (org_id, status, due_at, id);
 
 CREATE INDEX ticket_messages_ticket_idx ON public.ticket_messages USING btree (ticket_id, created_at, id);
+
+CREATE INDEX ticket_sla_events_ticket_idx ON public.ticket_sla_events USING btree (org_id, ticket_id, seq);
+
+CREATE INDEX ticket_slas_first_response_open_idx ON public.ticket_slas USING btree (first_response_due_at) WHERE (running AND (first_response_at IS NULL) AND (first_response_breached_at IS NULL));
+
+CREATE INDEX ticket_slas_next_response_open_idx ON public.ticket_slas USING btree (next_response_due_at) WHERE (running AND (next_response_at IS NULL) AND (next_response_breached_at IS NULL));
+
+CREATE INDEX ticket_slas_resolution_open_idx ON public.ticket_slas USING btree (resolution_due_at) WHERE (running AND (resolution_at IS NULL) AND (resolution_breached_at IS NULL));
 
 CREATE INDEX ticket_steps_ticket_idx ON public.ticket_steps USING btree (ticket_id, "position");
 
@@ -1958,6 +2027,18 @@ ALTER TABLE ONLY public.ticket_settings
 
 ALTER TABLE ONLY public.ticket_settings
     ADD CONSTRAINT ticket_settings_org_id_inbound_unit_id_fkey FOREIGN KEY (org_id, inbound_unit_id) REFERENCES public.org_units(org_id, id);
+
+ALTER TABLE ONLY public.ticket_sla_events
+    ADD CONSTRAINT ticket_sla_events_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.ticket_slas(org_id, ticket_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_slas
+    ADD CONSTRAINT ticket_slas_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.ticket_slas
+    ADD CONSTRAINT ticket_slas_policy_id_fkey FOREIGN KEY (policy_id) REFERENCES public.sla_policies(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.ticket_slas
+    ADD CONSTRAINT ticket_slas_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES public.tickets(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.ticket_steps
     ADD CONSTRAINT ticket_steps_done_by_fkey FOREIGN KEY (done_by) REFERENCES public.users(id);

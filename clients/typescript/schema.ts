@@ -434,32 +434,6 @@ export interface paths {
     patch: operations['updateOrganization'];
     trace?: never;
   };
-  '/api/v1/orgs/{orgId}/analytics/settings': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The organization's analytics settings (the defaults until it saves its own), with its ETag
-     * @description Requires permission `analytics:read`.
-     */
-    get: operations['getAnalyticsSettings'];
-    /**
-     * Replace the organization's analytics settings: the retention window of its events
-     * @description Needs the permission over the whole organization (403 otherwise). Events older than the window are refused from the next request on and deleted by the hourly partition job.
-     *
-     *     Requires permission `analytics:manage`.
-     */
-    put: operations['replaceAnalyticsSettings'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/orgs/{orgId}/api-keys': {
     parameters: {
       query?: never;
@@ -614,6 +588,60 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/canned-replies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organization's canned replies, by name
+     * @description Requires permission `tickets:read`.
+     */
+    get: operations['listCannedReplies'];
+    put?: never;
+    /**
+     * Add a canned reply; placeholders such as {{customer.name}} are filled in when it is used
+     * @description An unknown placeholder is 400; a name already used (case-insensitive) is 409 `duplicate`.
+     *
+     *     Requires permission `service:manage`.
+     */
+    post: operations['createCannedReply'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/canned-replies/{cannedReplyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One canned reply, with its ETag
+     * @description Requires permission `tickets:read`.
+     */
+    get: operations['getCannedReply'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a canned reply (messages keep their text)
+     * @description Requires permission `service:manage`.
+     */
+    delete: operations['deleteCannedReply'];
+    options?: never;
+    head?: never;
+    /**
+     * Edit a canned reply
+     * @description Requires permission `service:manage`.
+     */
+    patch: operations['updateCannedReply'];
     trace?: never;
   };
   '/api/v1/orgs/{orgId}/contents': {
@@ -1158,50 +1186,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/orgs/{orgId}/events/batch': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Record up to 1,000 tracked events (API key or member)
-     * @description Each event is checked on its own by the `TrackedEventDto` rules: `anonymousId` and/or `userId`, `name` for `custom` events only, `amount` (integer fen) required for `purchase` and allowed for `conversion`, `properties` at most 50 keys, 3 levels deep and 8 KB as JSON, `occurredAt` at most 5 minutes ahead and within the organization's retention window (default 400 days), and a `socialAccountId` must be an account you may record analytics for (your own brand, or authorized to your agency for `analytics`). `channel` is derived from the referrer and UTM fields when absent. An `eventId` stored before, or repeated in the same input, is ignored and counted as a duplicate, so sending the same events again is safe. By default the valid events are stored and the refused ones listed in `refusals` (`index`, `field`, `message`); with `atomic=true` any refused event answers 400 `validation_failed` (fields `events[i].field`) and nothing is stored.
-     *
-     *     Requires permission `analytics:ingest`.
-     */
-    post: operations['ingestEventBatch'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/orgs/{orgId}/events/import': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Load history: one event per line (NDJSON), streamed
-     * @description Each event is checked on its own by the `TrackedEventDto` rules: `anonymousId` and/or `userId`, `name` for `custom` events only, `amount` (integer fen) required for `purchase` and allowed for `conversion`, `properties` at most 50 keys, 3 levels deep and 8 KB as JSON, `occurredAt` at most 5 minutes ahead and within the organization's retention window (default 400 days), and a `socialAccountId` must be an account you may record analytics for (your own brand, or authorized to your agency for `analytics`). `channel` is derived from the referrer and UTM fields when absent. An `eventId` stored before, or repeated in the same input, is ignored and counted as a duplicate, so sending the same events again is safe. The body (`Content-Type: application/x-ndjson`) is read line by line and stored in batches of 1,000, each in its own transaction, up to `ANALYTICS_IMPORT_LIMIT_BYTES` (default 2 GiB, beyond the usual body limit; 413 past it, with the batches before it kept). Refused lines never stop the import; the answer counts stored, duplicate and refused lines and lists the first 20 refusals with their line numbers. A line longer than 64 KiB answers 400. Re-sending an interrupted import is safe.
-     *
-     *     Requires permission `analytics:ingest`.
-     */
-    post: operations['importEvents'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/orgs/{orgId}/members': {
     parameters: {
       query?: never;
@@ -1569,7 +1553,7 @@ export interface paths {
     put?: never;
     /**
      * Import terms into the organization's lexicon from a text or CSV file
-     * @description The body is the file itself, UTF-8: `text/plain` is one term per line (blank lines and `#` comments ignored), `text/csv` has the columns `term,category,severity,action,allow_phrases,hint` (allow phrases separated by `|`; a first row starting with `term` is a header naming the columns in any order). Empty cells and plain lines take `category`, `severity` and `action` from the query (default `custom`, `medium`, `review`). Every line gets a result: `created`, `updated` (CSV rows overwrite an existing term) or `skipped` with a reason (`invalid`, `empty_after_normalization`, `allow_phrase_mismatch`, `duplicate_in_file`, `exists` for a plain line whose term is there, `unchanged`). Skipped lines do not stop the import; the rest is applied in one transaction. `dryRun=true` reports without changing anything.
+     * @description The body is the file itself, UTF-8: `text/plain` is one term per line (blank lines and `#` comments ignored), `text/csv` has the columns `term,category,severity,action,allow_phrases,hint,pinyin,pinyin_action` (allow phrases separated by `|`; a first row starting with `term` is a header naming the columns in any order). Empty cells and plain lines take `category`, `severity` and `action` from the query (default `custom`, `medium`, `review`). Every line gets a result: `created`, `updated` (CSV rows overwrite an existing term) or `skipped` with a reason (`invalid`, `empty_after_normalization`, `allow_phrase_mismatch`, `duplicate_in_file`, `exists` for a plain line whose term is there, `unchanged`). Skipped lines do not stop the import; the rest is applied in one transaction. `dryRun=true` reports without changing anything.
      *
      *     Requires permission `sensitive-words:manage`.
      */
@@ -1842,34 +1826,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/orgs/{orgId}/social-accounts/{accountId}/audience-portraits': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * A social account’s daily audience portraits for a range of days
-     * @description `from` and `to` are inclusive calendar days, at most 366 days apart (default: the 30 days up to today, Asia/Shanghai); answered in day order. The account is your brand’s own within your data scope, or authorized to your agency with an active `analytics` authorization and assigned within your scope; otherwise 404 (an agency without the `analytics` scope: 403 `authorization_scope_missing`). Data is kept under the brand that owns the account, so the brand and its agencies see the same days.
-     *
-     *     Requires permission `analytics:read`.
-     */
-    get: operations['listAccountAudiencePortraits'];
-    put?: never;
-    /**
-     * Import a social account’s daily audience portrait (age band, gender, region, device, interests)
-     * @description Idempotent on (account, day): a day imported again replaces the earlier import whole. All days of the request are stored in one transaction, or none (400 with the fields). Each distribution lists { key, shareBp } with distinct keys and shares in basis points adding up to at most 10,000 (100 more allowed for the platform's rounding); a distribution left out is stored empty. The account is your brand’s own within your data scope, or authorized to your agency with an active `analytics` authorization and assigned within your scope; otherwise 404 (an agency without the `analytics` scope: 403 `authorization_scope_missing`). Data is kept under the brand that owns the account, so the brand and its agencies see the same days.
-     *
-     *     Requires permission `analytics:ingest`.
-     */
-    post: operations['importAccountAudiencePortraits'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/orgs/{orgId}/social-accounts/{accountId}/credentials': {
     parameters: {
       query?: never;
@@ -1920,34 +1876,6 @@ export interface paths {
      *     Requires permission `credentials:reveal`.
      */
     post: operations['revealAccountCredentials'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/orgs/{orgId}/social-accounts/{accountId}/daily-metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * A social account’s daily platform metrics for a range of days
-     * @description `from` and `to` are inclusive calendar days, at most 366 days apart (default: the 30 days up to today, Asia/Shanghai); answered in day order. The account is your brand’s own within your data scope, or authorized to your agency with an active `analytics` authorization and assigned within your scope; otherwise 404 (an agency without the `analytics` scope: 403 `authorization_scope_missing`). Data is kept under the brand that owns the account, so the brand and its agencies see the same days.
-     *
-     *     Requires permission `analytics:read`.
-     */
-    get: operations['listAccountDailyMetrics'];
-    put?: never;
-    /**
-     * Import a social account’s daily platform metrics (followers, plays, play time, completion, interactions)
-     * @description Idempotent on (account, day): a day imported again replaces the earlier import whole. All days of the request are stored in one transaction, or none (400 with the fields). The account is your brand’s own within your data scope, or authorized to your agency with an active `analytics` authorization and assigned within your scope; otherwise 404 (an agency without the `analytics` scope: 403 `authorization_scope_missing`). Data is kept under the brand that owns the account, so the brand and its agencies see the same days.
-     *
-     *     Requires permission `analytics:ingest`.
-     */
-    post: operations['importAccountDailyMetrics'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2014,6 +1942,486 @@ export interface paths {
     get: operations['verifyUsageRecords'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/ticket-follow-ups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Follow-ups of resolved after-sales tickets (default: open ones, earliest due first)
+     * @description Within your scope: by the ticket's unit, or your own with a self scope. Filter: status, assigneeId.
+     *
+     *     Requires permission `tickets:read`.
+     */
+    get: operations['listTicketFollowUps'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/ticket-follow-ups/{followUpId}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record that the customer was contacted and whether the problem is solved
+     * @description Only an open follow-up (409 otherwise).
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['completeTicketFollowUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/ticket-queues/{unitId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A unit's ticket queue: its auto-assignment, its agents and how many tickets wait in it
+     * @description A unit your scope does not cover answers 404.
+     *
+     *     Requires permission `tickets:read`.
+     */
+    get: operations['getTicketQueue'];
+    /**
+     * Set a queue's auto-assignment
+     * @description Requires permission `service:manage`.
+     */
+    put: operations['updateTicketQueue'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/ticket-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organization's ticket settings
+     * @description Requires permission `tickets:read`.
+     */
+    get: operations['getTicketSettings'];
+    /**
+     * Change the follow-up delay (days, 1–90) or where inbound tickets land
+     * @description Requires permission `service:manage`.
+     */
+    put: operations['updateTicketSettings'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organization's tickets within your scope (by unit, or those assigned to you with a self scope)
+     * @description Filters: state, type, priority, assigneeId (`none` for unassigned), unitId, customerId, tag, createdFrom/createdTo. Sort: createdAt (default newest first), updatedAt.
+     *
+     *     Requires permission `tickets:read`.
+     */
+    get: operations['listTickets'];
+    put?: never;
+    /**
+     * Open a ticket for a customer (an existing profile, or found or created from the contact)
+     * @description The unit defaults to your primary unit (an API key: the inbound unit). `assigneeId` needs `tickets:assign` over the unit (403) and a member who can hold tickets there (422 `assignee_not_eligible`); without it the queue's auto-assignment applies. A social account must be one you can see (422 `reference_not_found`).
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['createTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One ticket, with its ETag for a later If-Match
+     * @description Requires permission `tickets:read`.
+     */
+    get: operations['getTicket'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Edit a ticket's details (subject, priority, tags, links, after-sales fields)
+     * @description A closed ticket cannot be edited (409). After-sales fields on other tickets are 400.
+     *
+     *     Requires permission `tickets:write`.
+     */
+    patch: operations['updateTicket'];
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Assign to a member of the ticket's queue, back to the queue (null), or to another unit's queue
+     * @description The member must hold `tickets:write` over the unit (422 `assignee_not_eligible`). Moving to a queue without an assignee applies its auto-assignment. Your scope must cover the target unit (403).
+     *
+     *     Requires permission `tickets:assign`.
+     */
+    post: operations['assignTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/claim': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Take an unassigned ticket from your queue
+     * @description Someone holds it already: 409 `ticket_already_assigned`. Not an agent of its queue: 403.
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['claimTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Close a resolved ticket: → closed (final)
+     * @description A move the state table does not allow from the current state is 409 `invalid_state` with `currentState` and `allowedActions`. Recorded in the history with who, when, from, to and the reason.
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['closeTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What the connectors sent (email) or would have sent (sandbox) for this ticket
+     * @description Requires permission `tickets:read`.
+     */
+    get: operations['listTicketDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/escalate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Escalate what you cannot solve: → escalated, with a required reason
+     * @description A move the state table does not allow from the current state is 409 `invalid_state` with `currentState` and `allowedActions`. Recorded in the history with who, when, from, to and the reason.
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['escalateTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every change of the ticket, oldest first
+     * @description Requires permission `tickets:read`.
+     */
+    get: operations['getTicketHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/identity-check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record how the customer was identified (needed before the first public reply)
+     * @description `not_needed` requires a `reason` (400 otherwise).
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['recordTicketIdentityCheck'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The conversation, oldest first: public replies with their delivery, notes, customer messages
+     * @description Requires permission `tickets:read`.
+     */
+    get: operations['listTicketMessages'];
+    put?: never;
+    /**
+     * Reply to the customer (through the channel's connector) or add an internal note
+     * @description A closed ticket: 409 `invalid_state`. A public reply before the identity check is recorded: 409 `identity_check_required`. The reply is queued in the same transaction and retried until sent; its `delivery` shows where it stands.
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['createTicketMessage'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/open': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start (or resume) work: → open
+     * @description A move the state table does not allow from the current state is 409 `invalid_state` with `currentState` and `allowedActions`. Recorded in the history with who, when, from, to and the reason.
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['openTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/reopen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reopen a resolved ticket: → reopened
+     * @description A move the state table does not allow from the current state is 409 `invalid_state` with `currentState` and `allowedActions`. Recorded in the history with who, when, from, to and the reason.
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['reopenTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Resolve: → resolved (an after-sales ticket schedules its follow-up)
+     * @description A move the state table does not allow from the current state is 409 `invalid_state` with `currentState` and `allowedActions`. Recorded in the history with who, when, from, to and the reason.
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['resolveTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/sla': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A ticket's SLA: due times, remaining working minutes, each target's state and the SLA events
+     * @description The same data scope as the ticket: a ticket of another organization or outside the caller’s scope is 404.
+     *
+     *     Requires permission `tickets:read`.
+     */
+    get: operations['getTicketSla'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/steps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An after-sales ticket's checklist, in order
+     * @description Requires permission `tickets:read`.
+     */
+    get: operations['listTicketSteps'];
+    put?: never;
+    /**
+     * Add a step (receive item, inspect, repair/replace/refund, ship back…) with who and by when
+     * @description After-sales tickets only (422 otherwise); the responsible must be a member (422).
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['addTicketStep'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/steps/{stepId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Edit a step or mark it done
+     * @description Requires permission `tickets:write`.
+     */
+    patch: operations['updateTicketStep'];
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/tickets/{ticketId}/wait-for-customer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Wait for the customer: → pending_customer (a customer reply opens it again)
+     * @description A move the state table does not allow from the current state is 409 `invalid_state` with `currentState` and `allowedActions`. Recorded in the history with who, when, from, to and the reason.
+     *
+     *     Requires permission `tickets:write`.
+     */
+    post: operations['waitForCustomer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2379,7 +2787,7 @@ export interface paths {
     put?: never;
     /**
      * Import terms into the platform lexicon from a text or CSV file
-     * @description The body is the file itself, UTF-8: `text/plain` is one term per line (blank lines and `#` comments ignored), `text/csv` has the columns `term,category,severity,action,allow_phrases,hint` (allow phrases separated by `|`; a first row starting with `term` is a header naming the columns in any order). Empty cells and plain lines take `category`, `severity` and `action` from the query (default `custom`, `medium`, `review`). Every line gets a result: `created`, `updated` (CSV rows overwrite an existing term) or `skipped` with a reason (`invalid`, `empty_after_normalization`, `allow_phrase_mismatch`, `duplicate_in_file`, `exists` for a plain line whose term is there, `unchanged`). Skipped lines do not stop the import; the rest is applied in one transaction. `dryRun=true` reports without changing anything.
+     * @description The body is the file itself, UTF-8: `text/plain` is one term per line (blank lines and `#` comments ignored), `text/csv` has the columns `term,category,severity,action,allow_phrases,hint,pinyin,pinyin_action` (allow phrases separated by `|`; a first row starting with `term` is a header naming the columns in any order). Empty cells and plain lines take `category`, `severity` and `action` from the query (default `custom`, `medium`, `review`). Every line gets a result: `created`, `updated` (CSV rows overwrite an existing term) or `skipped` with a reason (`invalid`, `empty_after_normalization`, `allow_phrase_mismatch`, `duplicate_in_file`, `exists` for a plain line whose term is there, `unchanged`). Skipped lines do not stop the import; the rest is applied in one transaction. `dryRun=true` reports without changing anything.
      *
      *     Requires permission `platform:sensitive-words:manage`.
      */
@@ -2500,6 +2908,76 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/public/orgs/{orgId}/ticket-challenge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A small signed challenge to solve before opening a ticket without an API key
+     * @description Valid for 10 minutes and for one ticket.
+     *
+     *     Requires permission `public`.
+     */
+    get: operations['getTicketChallenge'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/public/orgs/{orgId}/tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A customer opens a ticket: with a partner help widget's API key, or a solved challenge
+     * @description Without `X-API-Key`, `challenge` is required (401 when missing, 422 `challenge_failed` when wrong or expired, 409 `challenge_used` when used before). A key must be one of this organization with `tickets:write` where inbound tickets land (401 / 403). Answers the secret of the ticket's reply link.
+     *
+     *     Requires permission `public`.
+     */
+    post: operations['openPublicTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/public/tickets/{ticketLink}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The conversation of the ticket the link belongs to (public messages only), oldest first
+     * @description Requires permission `public`.
+     */
+    get: operations['listPublicTicketMessages'];
+    put?: never;
+    /**
+     * The customer answers through the ticket link
+     * @description Reopens a ticket resolved less than 7 days ago; after that, or once closed, opens a new ticket linked to it and answers its link.
+     *
+     *     Requires permission `public`.
+     */
+    post: operations['replyToPublicTicket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health/live': {
     parameters: {
       query?: never;
@@ -2544,12 +3022,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    AccountDataImportResultDto: {
-      /** @description Days stored that had no data before. */
-      created: number;
-      /** @description Days that replaced an earlier import. */
-      replaced: number;
-    };
     AgreementsDto: {
       /**
        * @description Version of the privacy policy.
@@ -2561,12 +3033,6 @@ export interface components {
        * @example 2025-01
        */
       terms: string;
-    };
-    AnalyticsSettingsDto: {
-      /** @description True while the organization has not set its own values. */
-      isDefault: boolean;
-      /** @description How long events are kept, in days; 400 until the organization sets it. */
-      retentionDays: number;
     };
     ApiKeyDto: {
       /** Format: date-time */
@@ -2611,6 +3077,18 @@ export interface components {
       /** @description Always null: an account has few assignments */
       nextCursor: string | null;
     };
+    AssignTicketDto: {
+      /**
+       * Format: uuid
+       * @description The member to hold the ticket (must hold `tickets:write` over the ticket's unit); null back to the queue.
+       */
+      assigneeId?: string | null;
+      /**
+       * Format: uuid
+       * @description Move the ticket to this unit's queue (auto-assignment of that queue applies when no assignee is given).
+       */
+      unitId?: string;
+    };
     AttachmentDto: {
       mimeType?: string;
       /** @description Size in bytes (at most 4 GiB). */
@@ -2622,40 +3100,6 @@ export interface components {
        * @description Where the file lives; only https (or http for internal storage) URLs are accepted.
        */
       url: string;
-    };
-    AudiencePortraitDto: {
-      ageBands: components['schemas']['ShareDto'][];
-      /**
-       * Format: date
-       * @example 2026-11-30
-       */
-      day: string;
-      devices: components['schemas']['ShareDto'][];
-      genders: components['schemas']['ShareDto'][];
-      /** Format: date-time */
-      importedAt: string;
-      importedByOrgId: string;
-      interests: components['schemas']['ShareDto'][];
-      regions: components['schemas']['ShareDto'][];
-    };
-    AudiencePortraitInputDto: {
-      /** @description Age bands such as `<18`, `18-23`, `24-30`, `31-40`, `41-50`, `>50`. */
-      ageBands?: components['schemas']['ShareDto'][];
-      /**
-       * Format: date
-       * @example 2026-11-30
-       */
-      day: string;
-      /** @description Device brands or models. */
-      devices?: components['schemas']['ShareDto'][];
-      /** @description Keys `male`, `female`, `unknown`. */
-      genders?: components['schemas']['ShareDto'][];
-      interests?: components['schemas']['ShareDto'][];
-      /** @description Provinces or cities. */
-      regions?: components['schemas']['ShareDto'][];
-    };
-    AudiencePortraitListDto: {
-      items: components['schemas']['AudiencePortraitDto'][];
     };
     AuthorizationDto: {
       accounts: components['schemas']['AuthorizedAccountDto'][];
@@ -2703,12 +3147,22 @@ export interface components {
       /** @enum {string} */
       platform: 'douyin' | 'kuaishou' | 'xiaohongshu' | 'weibo' | 'wechat_channels';
     };
-    BatchRefusalDto: {
-      /** @description The refused field, e.g. `occurredAt`. */
-      field: string;
-      /** @description The event's position in `events`, from 0. */
-      index: number;
-      message: string;
+    CannedReplyDto: {
+      body: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @description The placeholders the body uses */
+      placeholders: string[];
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    CannedReplyPageDto: {
+      items: components['schemas']['CannedReplyDto'][];
+      /** @description Cursor of the next page; null on the last */
+      nextCursor?: string | null;
     };
     CarePlanDto: {
       active: boolean;
@@ -2757,6 +3211,18 @@ export interface components {
       items: components['schemas']['CareTaskDto'][];
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
+    };
+    ChallengeAnswerDto: {
+      answer: string;
+      token: string;
+    };
+    ChallengeDto: {
+      /** Format: date-time */
+      expiresAt: string;
+      /** @example What is 7 + 5? */
+      question: string;
+      /** @description Signed challenge, valid for a few minutes and usable once */
+      token: string;
     };
     CheckFindingDto: {
       /**
@@ -2832,6 +3298,10 @@ export interface components {
       /** @description What was talked about; kept on the task and in the customer's history. */
       note: string;
     };
+    CompleteFollowUpDto: {
+      /** @description What the customer said: is the problem solved? */
+      note?: string;
+    };
     ConfirmPasswordResetDto: {
       /**
        * @description The 6-digit code sent with purpose `password_reset` (with `login`, instead of `token`).
@@ -2847,6 +3317,16 @@ export interface components {
       newPassword: string;
       /** @description The reset token from the message. Required unless `login` and `code` are given. */
       token?: string;
+    };
+    ContactDto: {
+      company?: string;
+      douyinId?: string;
+      /** Format: email */
+      email?: string;
+      name?: string;
+      /** @description Digits, spaces, `+` and `-`, as people type phone numbers. */
+      phone?: string;
+      wechatId?: string;
     };
     ContactPointDto: {
       /** Format: uuid */
@@ -2864,6 +3344,14 @@ export interface components {
       primary?: boolean;
       /** @description A phone (CN mobile, or E.164 with +), an email, or a Douyin / WeChat id; stored normalised. */
       value: string;
+    };
+    ContactViewDto: {
+      company: string | null;
+      douyinId: string | null;
+      email: string | null;
+      name: string | null;
+      phone: string | null;
+      wechatId: string | null;
     };
     ContentDto: {
       attachments: components['schemas']['AttachmentDto'][];
@@ -3013,6 +3501,14 @@ export interface components {
        * @description The agency unit that operates the account.
        */
       unitId: string;
+    };
+    CreateCannedReplyDto: {
+      /**
+       * @description The text. Placeholders: `{{customer.name}}`, `{{customer.company}}`, `{{ticket.subject}}`,
+       *     `{{ticket.orderRef}}`, `{{ticket.productRef}}`; any other `{{…}}` is refused.
+       */
+      body: string;
+      name: string;
     };
     CreateCarePlanDto: {
       active?: boolean;
@@ -3203,6 +3699,8 @@ export interface components {
       name: string;
       /** @description From each customer message until the next public reply. */
       nextResponse?: components['schemas']['SlaTargetDto'] | null;
+      /** @description At a breach, hand the ticket to one of the unit's supervisors as it is escalated. Default false. */
+      reassignOnBreach?: boolean;
       /** @description Until the ticket is resolved (the reply with the result). */
       resolution?: components['schemas']['SlaTargetDto'] | null;
       /**
@@ -3224,6 +3722,89 @@ export interface components {
        * @description The brand unit that owns the account; scopes of `social-accounts:*` are checked against it.
        */
       unitId: string;
+    };
+    CreateTicketDto: {
+      /** @description An ad id, as a plain reference. */
+      adRef?: string | null;
+      /**
+       * @description Required for `after_sales`, refused otherwise
+       * @enum {string}
+       */
+      afterSalesKind?: 'repair' | 'replace' | 'return' | 'usage_guidance' | 'parts';
+      /**
+       * Format: uuid
+       * @description Assign at once (needs `tickets:assign`); else the queue's auto-assignment applies.
+       */
+      assigneeId?: string;
+      /**
+       * Format: uuid
+       * @description The brand organization the ticket concerns (an agency serving a brand's customers).
+       */
+      brandOrgId?: string | null;
+      /** @description A campaign id, as a plain reference. */
+      campaignRef?: string | null;
+      /** @enum {string} */
+      channel: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+      contact?: components['schemas']['ContactDto'];
+      /**
+       * Format: uuid
+       * @description An existing customer profile of the organization; or give `contact` to find or create one.
+       */
+      customerId?: string;
+      /** @description What the customer needs, as recorded by the agent (up to 20,000 characters). */
+      description?: string;
+      orderRef?: string | null;
+      /** @description After-sales only: parts requested. */
+      parts?: components['schemas']['PartRequestDto'][];
+      /**
+       * @default normal
+       * @enum {string}
+       */
+      priority?: 'low' | 'normal' | 'high' | 'urgent';
+      /** @description After-sales only: the product concerned (SKU or model). */
+      productRef?: string | null;
+      /**
+       * Format: uuid
+       * @description A managed social account the ticket concerns; you must be able to see it.
+       */
+      socialAccountId?: string | null;
+      /** @description After-sales only: the proposed solution. */
+      solution?: string | null;
+      subject: string;
+      tags?: string[];
+      /** @enum {string} */
+      type: 'consultation' | 'complaint' | 'after_sales';
+      /**
+       * Format: uuid
+       * @description The unit whose queue holds the ticket; your primary unit when omitted.
+       */
+      unitId?: string;
+    };
+    CreateTicketMessageDto: {
+      attachments?: components['schemas']['MessageAttachmentDto'][];
+      /** @description The text; give it or `cannedReplyId`, not both. */
+      body?: string;
+      /**
+       * Format: uuid
+       * @description A canned reply of the organization, rendered with the ticket's placeholders.
+       */
+      cannedReplyId?: string;
+      /**
+       * @description `public_reply` goes to the customer through the ticket's channel; `internal_note` stays inside.
+       * @enum {string}
+       */
+      kind: 'public_reply' | 'internal_note';
+    };
+    CreateTicketStepDto: {
+      /** Format: date-time */
+      dueAt?: string | null;
+      /**
+       * Format: uuid
+       * @description The member responsible for the step (an active member of the organization).
+       */
+      responsibleId?: string | null;
+      /** @description e.g. "Receive item", "Inspect", "Repair", "Ship back". */
+      title: string;
     };
     CreateUnitDto: {
       name: string;
@@ -3325,51 +3906,6 @@ export interface components {
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
     };
-    DailyMetricsDto: {
-      /** @description Average play time, milliseconds. */
-      avgPlayTimeMs: number;
-      comments: number;
-      /** @description Share of plays watched to the end, in basis points (0–10,000 = 0–100 %). */
-      completionRateBp: number;
-      /**
-       * Format: date
-       * @description The calendar day (Asia/Shanghai, as the platform reports it).
-       * @example 2026-11-30
-       */
-      day: string;
-      /** @description Followers at the end of the day. */
-      followers: number;
-      /** Format: date-time */
-      importedAt: string;
-      /** @description The organization that imported this day (the brand, or an authorized agency). */
-      importedByOrgId: string;
-      likes: number;
-      /** @description Video plays during the day. */
-      plays: number;
-      shares: number;
-    };
-    DailyMetricsInputDto: {
-      /** @description Average play time, milliseconds. */
-      avgPlayTimeMs: number;
-      comments: number;
-      /** @description Share of plays watched to the end, in basis points (0–10,000 = 0–100 %). */
-      completionRateBp: number;
-      /**
-       * Format: date
-       * @description The calendar day (Asia/Shanghai, as the platform reports it).
-       * @example 2026-11-30
-       */
-      day: string;
-      /** @description Followers at the end of the day. */
-      followers: number;
-      likes: number;
-      /** @description Video plays during the day. */
-      plays: number;
-      shares: number;
-    };
-    DailyMetricsListDto: {
-      items: components['schemas']['DailyMetricsDto'][];
-    };
     DateOverrideDto: {
       /** Format: date */
       date: string;
@@ -3425,6 +3961,20 @@ export interface components {
       note?: string;
       /** @description Told to the subject; required to reject */
       reason?: string;
+    };
+    DeliveryDto: {
+      /** @description Attempts made so far */
+      attempts: number;
+      /** @enum {string} */
+      connector: 'sandbox' | 'email';
+      lastError: string | null;
+      /** Format: date-time */
+      sentAt: string | null;
+      /**
+       * @description `pending` until the connector accepted it (failed attempts are retried), `failed` once given up
+       * @enum {string}
+       */
+      status: 'pending' | 'sent' | 'failed';
     };
     DueTimeDto: {
       /**
@@ -3511,33 +4061,6 @@ export interface components {
       creditCode: string;
       email: string;
     };
-    EventBatchDto: {
-      /**
-       * @description 1 to 1,000 events, each as the `TrackedEventDto` schema describes. Each is validated on its own:
-       *     refused events are listed in the answer with their index, the valid ones are stored (unless `atomic`).
-       */
-      events: {
-        [key: string]: unknown;
-      }[];
-    };
-    EventBatchResultDto: {
-      /** @description Events ignored because their eventId was stored before or came earlier in the same batch. */
-      duplicates: number;
-      /** @description Events sent in the batch. */
-      received: number;
-      refusals: components['schemas']['BatchRefusalDto'][];
-      /** @description Events refused (listed in `refusals`). */
-      refused: number;
-      /** @description Events stored now. */
-      stored: number;
-    };
-    EventImportResultDto: {
-      duplicates: number;
-      /** @description The first refused lines (at most 20), in order. */
-      firstRefusals: components['schemas']['ImportRefusalDto'][];
-      refused: number;
-      stored: number;
-    };
     FieldErrorDto: {
       /** @example email */
       field: string;
@@ -3566,6 +4089,28 @@ export interface components {
       start: number;
       /** @description The lexicon term or the kind of private data found */
       term: string;
+    };
+    FollowUpDto: {
+      /** Format: uuid */
+      assigneeId: string | null;
+      /** Format: date-time */
+      doneAt: string | null;
+      /** Format: date-time */
+      dueAt: string;
+      /** Format: uuid */
+      id: string;
+      note: string | null;
+      /** Format: date-time */
+      openedAt: string | null;
+      /** @enum {string} */
+      status: 'scheduled' | 'open' | 'done' | 'cancelled';
+      /** Format: uuid */
+      ticketId: string;
+    };
+    FollowUpPageDto: {
+      items: components['schemas']['FollowUpDto'][];
+      /** @description Cursor of the next page; null on the last */
+      nextCursor?: string | null;
     };
     GrantDto: {
       /** Format: date-time */
@@ -3603,13 +4148,20 @@ export interface components {
       /** Format: uuid */
       unitId: string;
     };
-    ImportAudiencePortraitsDto: {
-      /** @description 1 to 366 days, each day at most once; a day imported before is replaced whole. */
-      days: components['schemas']['AudiencePortraitInputDto'][];
+    IdentityCheckDto: {
+      /** @enum {string} */
+      method: 'account_login' | 'order_number' | 'phone_verification' | 'not_needed';
+      /** @description Required for `not_needed` (why no check was needed); otherwise what was checked (e.g. the order number). */
+      reason?: string;
     };
-    ImportDailyMetricsDto: {
-      /** @description 1 to 366 days, each day at most once; a day imported before is replaced. */
-      days: components['schemas']['DailyMetricsInputDto'][];
+    IdentityCheckViewDto: {
+      /** Format: date-time */
+      checkedAt: string;
+      /** Format: uuid */
+      checkedBy: string | null;
+      /** @enum {string} */
+      method: 'account_login' | 'order_number' | 'phone_verification' | 'not_needed';
+      note: string | null;
     };
     ImportLineResultDto: {
       /** @description Line of the file (1-based) where the entry starts */
@@ -3631,12 +4183,6 @@ export interface components {
       result: 'created' | 'updated' | 'skipped';
       /** @description The term as read from the line (may be empty when the line is invalid) */
       term: string;
-    };
-    ImportRefusalDto: {
-      field: string;
-      /** @description The line number in the body, from 1. */
-      line: number;
-      message: string;
     };
     ImportResultDto: {
       created: number;
@@ -3763,6 +4309,18 @@ export interface components {
        * @description The profile merged into this one; it answers as this one afterwards.
        */
       sourceId: string;
+    };
+    MessageAttachmentDto: {
+      name?: string;
+      /**
+       * Format: uri
+       * @description Where the file lives: an https URL (no credentials in it).
+       */
+      url: string;
+    };
+    MessageAttachmentViewDto: {
+      name: string | null;
+      url: string;
     };
     ModerationPolicyDto: {
       /** @enum {string} */
@@ -3913,6 +4471,16 @@ export interface components {
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
     };
+    PartRequestDto: {
+      name: string;
+      partNumber?: string;
+      quantity: number;
+    };
+    PartViewDto: {
+      name: string;
+      partNumber: string | null;
+      quantity: number;
+    };
     PauseDto: {
       /** Format: date-time */
       pausedAt: string;
@@ -4044,6 +4612,71 @@ export interface components {
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
     };
+    PublicCreateTicketDto: {
+      /**
+       * @description Required for `after_sales`, refused otherwise
+       * @enum {string}
+       */
+      afterSalesKind?: 'repair' | 'replace' | 'return' | 'usage_guidance' | 'parts';
+      /** @description The solved challenge; not needed with a partner's `X-API-Key`. */
+      challenge?: components['schemas']['ChallengeAnswerDto'];
+      /** @description How to reach you: an email or a phone number at least. */
+      contact: components['schemas']['ContactDto'];
+      description: string;
+      orderRef?: string;
+      productRef?: string;
+      subject: string;
+      /**
+       * @default consultation
+       * @enum {string}
+       */
+      type?: 'consultation' | 'complaint' | 'after_sales';
+    };
+    PublicReplyDto: {
+      attachments?: components['schemas']['MessageAttachmentDto'][];
+      body: string;
+    };
+    PublicReplyResultDto: {
+      /**
+       * @description `reopened`: the ticket was resolved less than 7 days ago; `new_ticket`: it was resolved earlier or closed, so the reply opened a new ticket linked to it (use the new `replyToken` from now on)
+       * @enum {string}
+       */
+      outcome: 'added' | 'reopened' | 'new_ticket';
+      replyToken: string;
+      /** @enum {string} */
+      state: 'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed';
+      /**
+       * Format: uuid
+       * @description The ticket the reply went to
+       */
+      ticketId: string;
+    };
+    PublicTicketCreatedDto: {
+      /** @description Secret of the per-ticket link: read and reply at /api/v1/public/tickets/{ticketLink}/messages */
+      replyToken: string;
+      /** @enum {string} */
+      state: 'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed';
+      /** Format: uuid */
+      ticketId: string;
+    };
+    PublicTicketMessageDto: {
+      attachments: components['schemas']['MessageAttachmentViewDto'][];
+      body: string;
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * @description Who wrote it; internal notes are never shown
+       * @enum {string}
+       */
+      from: 'agent' | 'customer';
+      /** Format: uuid */
+      id: string;
+    };
+    PublicTicketMessagePageDto: {
+      items: components['schemas']['PublicTicketMessageDto'][];
+      /** @description Cursor of the next page; null on the last */
+      nextCursor?: string | null;
+    };
     PublishAttemptDto: {
       /**
        * @description Number of the attempt since the content was (last) approved, from 1
@@ -4131,13 +4764,6 @@ export interface components {
     ReorderSlaPoliciesDto: {
       /** @description Every policy of the organization, once each, in the order they are to be tried. */
       policyIds: string[];
-    };
-    ReplaceAnalyticsSettingsDto: {
-      /**
-       * @description How long events are kept, in days (30–1830). Older events are refused and deleted.
-       * @example 400
-       */
-      retentionDays: number;
     };
     ReplaceModerationPolicyDto: {
       /**
@@ -4424,12 +5050,6 @@ export interface components {
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
     };
-    ShareDto: {
-      /** @description The bucket: an age band (`18-23`), `male`/`female`/`unknown`, a province, a device model, an interest. */
-      key: string;
-      /** @description Its share of the audience in basis points (0–10,000). */
-      shareBp: number;
-    };
     SlaConditionsDto: {
       channels?: ('phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api')[];
       /** @description Customer tiers such as `vip`, `normal` (compared case-insensitively). */
@@ -4465,6 +5085,8 @@ export interface components {
       orgId: string;
       /** @description Place in the order policies are tried (1 first) */
       position: number;
+      /** @description At a breach the ticket is handed to one of the unit's supervisors as it is escalated. */
+      reassignOnBreach: boolean;
       resolution: components['schemas']['SlaTargetViewDto'] | null;
       /** @description Set on the policies seeded from the guide */
       seedKey: string | null;
@@ -4589,6 +5211,246 @@ export interface components {
        */
       until?: string;
     };
+    TicketDeliveryDto: {
+      body: string;
+      channel: string;
+      /** @enum {string} */
+      connector: 'sandbox' | 'email';
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      messageId: string;
+      providerMessageId: string | null;
+      recipient: string | null;
+      subject: string;
+    };
+    TicketDeliveryPageDto: {
+      items: components['schemas']['TicketDeliveryDto'][];
+      /** @description Cursor of the next page; null on the last */
+      nextCursor?: string | null;
+    };
+    TicketDto: {
+      adRef: string | null;
+      /** @enum {string|null} */
+      afterSalesKind: 'repair' | 'replace' | 'return' | 'usage_guidance' | 'parts' | null;
+      /** @description The moves the state table allows now */
+      allowedActions: ('open' | 'wait-for-customer' | 'escalate' | 'resolve' | 'close' | 'reopen')[];
+      /** Format: uuid */
+      assigneeId: string | null;
+      /** Format: uuid */
+      brandOrgId: string | null;
+      campaignRef: string | null;
+      /** @enum {string} */
+      channel: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+      /** Format: date-time */
+      closedAt: string | null;
+      contact: components['schemas']['ContactViewDto'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      customerId: string | null;
+      description: string;
+      /** Format: uuid */
+      id: string;
+      identityCheck: components['schemas']['IdentityCheckViewDto'] | null;
+      orderRef: string | null;
+      /** Format: uuid */
+      orgId: string;
+      parts: components['schemas']['PartViewDto'][];
+      /**
+       * Format: uuid
+       * @description The earlier ticket a late customer reply continued
+       */
+      previousTicketId: string | null;
+      /** @enum {string} */
+      priority: 'low' | 'normal' | 'high' | 'urgent';
+      productRef: string | null;
+      /** Format: date-time */
+      resolvedAt: string | null;
+      /** Format: uuid */
+      socialAccountId: string | null;
+      solution: string | null;
+      /** @enum {string} */
+      source: 'member' | 'api_key' | 'public';
+      /** @enum {string} */
+      state: 'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed';
+      /** Format: date-time */
+      stateChangedAt: string;
+      subject: string;
+      tags: string[];
+      /** @enum {string} */
+      type: 'consultation' | 'complaint' | 'after_sales';
+      /**
+       * Format: uuid
+       * @description The unit whose queue holds the ticket
+       */
+      unitId: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    TicketEventDto: {
+      action: string;
+      /** @enum {string} */
+      actorKind: 'user' | 'api_key' | 'customer' | 'system';
+      /** Format: uuid */
+      actorUserId: string | null;
+      /** Format: date-time */
+      at: string;
+      data: {
+        [key: string]: unknown;
+      };
+      /** @enum {string|null} */
+      fromState:
+        'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed' | null;
+      reason: string | null;
+      /** @enum {string} */
+      toState: 'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed';
+    };
+    TicketMessageDto: {
+      attachments: components['schemas']['MessageAttachmentViewDto'][];
+      /** Format: uuid */
+      authorUserId: string | null;
+      body: string;
+      /** Format: uuid */
+      cannedReplyId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Public replies only */
+      delivery: components['schemas']['DeliveryDto'] | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'public_reply' | 'internal_note' | 'customer_reply';
+      /** Format: uuid */
+      ticketId: string;
+    };
+    TicketMessagePageDto: {
+      items: components['schemas']['TicketMessageDto'][];
+      /** @description Cursor of the next page; null on the last */
+      nextCursor?: string | null;
+    };
+    TicketPageDto: {
+      items: components['schemas']['TicketDto'][];
+      /** @description Cursor of the next page; null on the last */
+      nextCursor?: string | null;
+    };
+    TicketQueueDto: {
+      /** @description The queue's agents, in round-robin order */
+      agentIds: string[];
+      /** @enum {string} */
+      autoAssign: 'none' | 'round_robin' | 'least_loaded';
+      /** @description Active tickets in the queue that nobody holds */
+      unassigned: number;
+      /** Format: uuid */
+      unitId: string;
+    };
+    TicketSettingsDto: {
+      /** @description Days after an after-sales resolution until its follow-up is due */
+      followUpDays: number;
+      /**
+       * Format: uuid
+       * @description Where inbound (public, partner) tickets land; the organization's root unit when null
+       */
+      inboundUnitId: string | null;
+    };
+    TicketSlaDto: {
+      /** @description Oldest first. */
+      events: components['schemas']['TicketSlaEventDto'][];
+      /** Format: date-time */
+      firstResponseDueAt: string | null;
+      /**
+       * Format: date-time
+       * @description Due only while a customer message awaits an answer and the policy has a next-response target.
+       */
+      nextResponseDueAt: string | null;
+      /** @description The clock is stopped (the ticket waits on the customer, or is resolved). */
+      paused: boolean;
+      /**
+       * Format: uuid
+       * @description The policy applied; null when none matched the ticket (then nothing is due).
+       */
+      policyId: string | null;
+      policyName: string | null;
+      /** @description Working (or wall-clock) minutes left now of each target still running; null otherwise. */
+      remainingMinutes: components['schemas']['TicketSlaRemainingDto'];
+      /**
+       * Format: date-time
+       * @description Null while paused, and when the policy has no resolution target.
+       */
+      resolutionDueAt: string | null;
+      /**
+       * Format: date-time
+       * @description Where every target counts from: the ticket's creation, kept across recomputations.
+       */
+      startedAt: string;
+      targets: components['schemas']['TicketSlaTargetDto'][];
+      /** Format: uuid */
+      ticketId: string;
+    };
+    TicketSlaEventDto: {
+      /** Format: date-time */
+      at: string;
+      /** @description What the event is about: the policy applied, the due time breached, the new due times… */
+      data: {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      kind:
+        'applied' | 'paused' | 'resumed' | 'fulfilled' | 'breached' | 'warned' | 'escalated' | 'recomputed';
+      /** @enum {string|null} */
+      target: 'first_response' | 'next_response' | 'resolution' | null;
+    };
+    TicketSlaRemainingDto: {
+      firstResponse: number | null;
+      nextResponse: number | null;
+      resolution: number | null;
+    };
+    TicketSlaTargetDto: {
+      /** Format: date-time */
+      breachedAt: string | null;
+      /** Format: date-time */
+      dueAt: string | null;
+      /** Format: date-time */
+      fulfilledAt: string | null;
+      /** @description The target's length, in its mode's minutes. */
+      minutes: number;
+      /** @enum {string} */
+      mode: 'working' | 'wall_clock';
+      /** @description Minutes of the target's clock left now; negative once past due; null once fulfilled or stopped. */
+      remainingMinutes: number | null;
+      /**
+       * @description `running`, `paused` (the ticket waits on the customer or is resolved), `fulfilled` (in time or
+       *     late: see breachedAt), `breached` (due time passed, not yet fulfilled), `stopped` (the ticket was
+       *     resolved before this target was met, or a next response is not awaited).
+       * @enum {string}
+       */
+      state: 'running' | 'paused' | 'fulfilled' | 'breached' | 'stopped';
+      /** @enum {string} */
+      target: 'first_response' | 'next_response' | 'resolution';
+      /** Format: date-time */
+      warnedAt: string | null;
+    };
+    TicketStepDto: {
+      done: boolean;
+      /** Format: date-time */
+      doneAt: string | null;
+      /** Format: uuid */
+      doneBy: string | null;
+      /** Format: date-time */
+      dueAt: string | null;
+      /** Format: uuid */
+      id: string;
+      position: number;
+      /** Format: uuid */
+      responsibleId: string | null;
+      title: string;
+    };
+    TicketTransitionDto: {
+      /** @description Why; required to escalate (what the agent cannot solve), optional otherwise. */
+      reason?: string;
+    };
     TokenPairDto: {
       /** @description JWT to send as `Authorization: Bearer …`. */
       accessToken: string;
@@ -4604,71 +5466,6 @@ export interface components {
        * @enum {string}
        */
       tokenType: 'Bearer';
-    };
-    TrackedEventDto: {
-      /** Format: uuid */
-      adId?: string;
-      /** @description Integer fen: required for `purchase`, allowed for `conversion`, refused for the other types. */
-      amount?: number;
-      /** @description The device's or browser's id of the visitor; `anonymousId`, `userId` or both. */
-      anonymousId?: string;
-      browser?: string;
-      /** Format: uuid */
-      campaignId?: string;
-      /**
-       * @description Derived from the referrer and UTM fields when absent (rules in docs/analytics.md).
-       * @enum {string}
-       */
-      channel?: 'search' | 'social' | 'direct' | 'email' | 'ad' | 'referral' | 'other';
-      /** @enum {string} */
-      deviceType?: 'desktop' | 'mobile' | 'tablet' | 'tv' | 'other';
-      /**
-       * Format: uuid
-       * @description Made by the client; a repeat is ignored, so a retried batch never counts twice.
-       */
-      eventId: string;
-      /** @description A BCP 47 language tag such as `zh-CN`. */
-      locale?: string;
-      /** @description Required for `custom` events, refused for the others. */
-      name?: string;
-      /** @description When it happened (not when it was sent): at most 5 minutes ahead, not older than the retention. */
-      occurredAt: string;
-      os?: string;
-      path?: string;
-      /** @description Free-form: at most 50 keys in all, nested at most 3 deep, 8 KB as JSON. */
-      properties?: {
-        [key: string]: unknown;
-      };
-      referrer?: string;
-      screenHeight?: number;
-      screenWidth?: number;
-      sessionId?: string;
-      /**
-       * Format: uuid
-       * @description A social account the caller may read analytics for (its own brand's, or authorized for `analytics`).
-       */
-      socialAccountId?: string;
-      /** @enum {string} */
-      type:
-        | 'page_view'
-        | 'session_start'
-        | 'click'
-        | 'conversion'
-        | 'purchase'
-        | 'video_play'
-        | 'follow'
-        | 'comment'
-        | 'share'
-        | 'custom';
-      /** @description The full page URL; its path is taken when `path` is absent. */
-      url?: string;
-      /** @description The site's or app's own id of a signed-in person. */
-      userId?: string;
-      utmCampaign?: string;
-      utmContent?: string;
-      utmMedium?: string;
-      utmSource?: string;
-      utmTerm?: string;
     };
     UnitDto: {
       /** Format: date-time */
@@ -4690,6 +5487,10 @@ export interface components {
     UnreadCountDto: {
       /** @example 3 */
       count: number;
+    };
+    UpdateCannedReplyDto: {
+      body?: string;
+      name?: string;
     };
     UpdateCarePlanDto: {
       /** @description An inactive plan generates no new tasks; open ones stay. */
@@ -4845,6 +5646,8 @@ export interface components {
       firstResponse?: components['schemas']['SlaTargetDto'] | null;
       name?: string;
       nextResponse?: components['schemas']['SlaTargetDto'] | null;
+      /** @description At a breach, hand the ticket to one of the unit's supervisors as it is escalated. Default false. */
+      reassignOnBreach?: boolean;
       resolution?: components['schemas']['SlaTargetDto'] | null;
       /** Format: int32 */
       warnBeforeMinutes?: number | null;
@@ -4864,6 +5667,49 @@ export interface components {
        * @description Move the account to another unit of the brand.
        */
       unitId?: string;
+    };
+    UpdateTicketDto: {
+      adRef?: string | null;
+      /**
+       * @description After-sales tickets only
+       * @enum {string}
+       */
+      afterSalesKind?: 'repair' | 'replace' | 'return' | 'usage_guidance' | 'parts';
+      /** Format: uuid */
+      brandOrgId?: string | null;
+      campaignRef?: string | null;
+      description?: string;
+      orderRef?: string | null;
+      parts?: components['schemas']['PartRequestDto'][];
+      /** @enum {string} */
+      priority?: 'low' | 'normal' | 'high' | 'urgent';
+      productRef?: string | null;
+      /** Format: uuid */
+      socialAccountId?: string | null;
+      solution?: string | null;
+      subject?: string;
+      tags?: string[];
+    };
+    UpdateTicketQueueDto: {
+      /**
+       * @description `round_robin`: the next agent after the last one assigned, in a fixed order; `least_loaded`: the agent with the fewest active tickets (ties by that order); `none`: tickets wait in the queue to be claimed
+       * @enum {string}
+       */
+      autoAssign: 'none' | 'round_robin' | 'least_loaded';
+    };
+    UpdateTicketSettingsDto: {
+      followUpDays?: number;
+      /** Format: uuid */
+      inboundUnitId?: string | null;
+    };
+    UpdateTicketStepDto: {
+      /** @description Mark done (true) or not done again (false). */
+      done?: boolean;
+      /** Format: date-time */
+      dueAt?: string | null;
+      /** Format: uuid */
+      responsibleId?: string | null;
+      title?: string;
     };
     UpdateUnitDto: {
       name?: string;
@@ -7339,260 +8185,6 @@ export interface operations {
       };
     };
   };
-  getAnalyticsSettings: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The organization */
-        orgId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          /** @description Version of the resource; send it back as If-Match */
-          ETag?: string;
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AnalyticsSettingsDto'];
-        };
-      };
-      /** @description Invalid input (`validation_failed`, `malformed_json`) */
-      400: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not authenticated (`unauthenticated`) */
-      401: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Authenticated but lacking the permission (`permission_denied`) */
-      403: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not found, or not visible to the caller (`not_found`) */
-      404: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
-      429: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
-      500: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  replaceAnalyticsSettings: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description ETag from the last read; a stale one answers 412 precondition_failed */
-        'If-Match'?: string;
-      };
-      path: {
-        /** @description The organization */
-        orgId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ReplaceAnalyticsSettingsDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          /** @description Version of the resource; send it back as If-Match */
-          ETag?: string;
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AnalyticsSettingsDto'];
-        };
-      };
-      /** @description Invalid input (`validation_failed`, `malformed_json`) */
-      400: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not authenticated (`unauthenticated`) */
-      401: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Authenticated but lacking the permission (`permission_denied`) */
-      403: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not found, or not visible to the caller (`not_found`) */
-      404: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description If-Match does not name the current version (`precondition_failed`) */
-      412: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The body is larger than the deployment allows (`payload_too_large`) */
-      413: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
-      415: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
-      429: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
-      500: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
   listApiKeys: {
     parameters: {
       query?: {
@@ -8651,6 +9243,628 @@ export interface operations {
       };
       /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
       409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listCannedReplies: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+        /** @description Page size */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CannedReplyPageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  createCannedReply: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCannedReplyDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CannedReplyDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getCannedReply: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        cannedReplyId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CannedReplyDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  deleteCannedReply: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        cannedReplyId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  updateCannedReply: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag from the last read; a stale one answers 412 precondition_failed */
+        'If-Match'?: string;
+      };
+      path: {
+        cannedReplyId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateCannedReplyDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CannedReplyDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description If-Match does not name the current version (`precondition_failed`) */
+      412: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -13312,274 +14526,6 @@ export interface operations {
       };
       /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
       422: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
-      429: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
-      500: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  ingestEventBatch: {
-    parameters: {
-      query?: {
-        /** @description `true`: one invalid event rejects the whole batch (400, nothing stored). Default `false`. */
-        atomic?: 'true' | 'false';
-      };
-      header?: never;
-      path: {
-        /** @description The organization */
-        orgId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['EventBatchDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EventBatchResultDto'];
-        };
-      };
-      /** @description Invalid input (`validation_failed`, `malformed_json`) */
-      400: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not authenticated (`unauthenticated`) */
-      401: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Authenticated but lacking the permission (`permission_denied`) */
-      403: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not found, or not visible to the caller (`not_found`) */
-      404: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The body is larger than the deployment allows (`payload_too_large`) */
-      413: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
-      415: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
-      429: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
-      500: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  importEvents: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The organization */
-        orgId: string;
-      };
-      cookie?: never;
-    };
-    /** @description One JSON event per line (UTF-8); blank lines are skipped */
-    requestBody: {
-      content: {
-        'application/x-ndjson': string;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EventImportResultDto'];
-        };
-      };
-      /** @description Invalid input (`validation_failed`, `malformed_json`) */
-      400: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not authenticated (`unauthenticated`) */
-      401: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Authenticated but lacking the permission (`permission_denied`) */
-      403: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not found, or not visible to the caller (`not_found`) */
-      404: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Error */
-      413: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Error */
-      415: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -19431,255 +20377,6 @@ export interface operations {
       };
     };
   };
-  listAccountAudiencePortraits: {
-    parameters: {
-      query?: {
-        /** @description First day, inclusive (YYYY-MM-DD); default 29 days before `to`. */
-        from?: string;
-        /** @description Last day, inclusive; at most 366 days after `from`; default today (Asia/Shanghai). */
-        to?: string;
-      };
-      header?: never;
-      path: {
-        accountId: string;
-        /** @description The organization */
-        orgId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AudiencePortraitListDto'];
-        };
-      };
-      /** @description Invalid input (`validation_failed`, `malformed_json`) */
-      400: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not authenticated (`unauthenticated`) */
-      401: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /**
-       * @description Authenticated but lacking the permission (`permission_denied`)
-       *
-       *     Authenticated but lacking the permission (`permission_denied`)
-       */
-      403: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not found, or not visible to the caller (`not_found`) */
-      404: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
-      429: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
-      500: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  importAccountAudiencePortraits: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        accountId: string;
-        /** @description The organization */
-        orgId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ImportAudiencePortraitsDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AccountDataImportResultDto'];
-        };
-      };
-      /** @description Invalid input (`validation_failed`, `malformed_json`) */
-      400: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not authenticated (`unauthenticated`) */
-      401: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /**
-       * @description Authenticated but lacking the permission (`permission_denied`)
-       *
-       *     Authenticated but lacking the permission (`permission_denied`)
-       */
-      403: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not found, or not visible to the caller (`not_found`) */
-      404: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The body is larger than the deployment allows (`payload_too_large`) */
-      413: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
-      415: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
-      429: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
-      500: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
   getAccountCredentials: {
     parameters: {
       query?: never;
@@ -20228,255 +20925,6 @@ export interface operations {
       };
     };
   };
-  listAccountDailyMetrics: {
-    parameters: {
-      query?: {
-        /** @description First day, inclusive (YYYY-MM-DD); default 29 days before `to`. */
-        from?: string;
-        /** @description Last day, inclusive; at most 366 days after `from`; default today (Asia/Shanghai). */
-        to?: string;
-      };
-      header?: never;
-      path: {
-        accountId: string;
-        /** @description The organization */
-        orgId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DailyMetricsListDto'];
-        };
-      };
-      /** @description Invalid input (`validation_failed`, `malformed_json`) */
-      400: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not authenticated (`unauthenticated`) */
-      401: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /**
-       * @description Authenticated but lacking the permission (`permission_denied`)
-       *
-       *     Authenticated but lacking the permission (`permission_denied`)
-       */
-      403: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not found, or not visible to the caller (`not_found`) */
-      404: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
-      429: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
-      500: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  importAccountDailyMetrics: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        accountId: string;
-        /** @description The organization */
-        orgId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ImportDailyMetricsDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AccountDataImportResultDto'];
-        };
-      };
-      /** @description Invalid input (`validation_failed`, `malformed_json`) */
-      400: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not authenticated (`unauthenticated`) */
-      401: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /**
-       * @description Authenticated but lacking the permission (`permission_denied`)
-       *
-       *     Authenticated but lacking the permission (`permission_denied`)
-       */
-      403: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not found, or not visible to the caller (`not_found`) */
-      404: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The body is larger than the deployment allows (`payload_too_large`) */
-      413: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
-      415: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
-      429: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          'Retry-After': components['headers']['Retry-After'];
-          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
-          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
-          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
-      500: {
-        headers: {
-          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
   listUsageRecords: {
     parameters: {
       query?: {
@@ -20816,6 +21264,3641 @@ export interface operations {
       };
       /** @description Not found, or not visible to the caller (`not_found`) */
       404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listTicketFollowUps: {
+    parameters: {
+      query?: {
+        /** @description Only this member's follow-ups. */
+        assigneeId?: string;
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+        /** @description Page size */
+        limit?: number;
+        /** @description Default `open` */
+        status?: 'scheduled' | 'open' | 'done' | 'cancelled';
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FollowUpPageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  completeTicketFollowUp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        followUpId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompleteFollowUpDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FollowUpDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTicketQueue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        unitId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketQueueDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  updateTicketQueue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        unitId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTicketQueueDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketQueueDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTicketSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketSettingsDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  updateTicketSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTicketSettingsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketSettingsDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listTickets: {
+    parameters: {
+      query?: {
+        /** @description A member's user id, or `none` for unassigned tickets. */
+        assigneeId?: string;
+        /** @description Created at or after. */
+        createdFrom?: string;
+        /** @description Created before. */
+        createdTo?: string;
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+        customerId?: string;
+        /** @description Page size */
+        limit?: number;
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Sort key: `createdAt` (default, newest first) or `updatedAt`, `-` prefix for descending. */
+        sort?: 'createdAt' | '-createdAt' | 'updatedAt' | '-updatedAt';
+        state?: 'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed';
+        tag?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketPageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  createTicket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry. Send a new unique value (1–255 printable ASCII characters, e.g. a UUID) for each operation, and the same value when retrying it. A retry with the same key and the same request (method, URL and JSON body) answers the first response again, with the header `Idempotent-Replayed: true`, and changes nothing; the same key with a different request answers 422 `idempotency_key_reused`; while the first request is still being processed, 409 `idempotency_key_in_use` (retry after Retry-After). Only successful (2xx) responses are kept, so a failed request may be retried with the same key. Keys belong to the caller (user or API key) and expire 24 hours after first use by default. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTicketDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /**
+       * @description Invalid input (`validation_failed`, `malformed_json`)
+       *
+       *     Malformed `Idempotency-Key` header (`validation_failed`)
+       */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`)
+       *
+       *     A request with this `Idempotency-Key` is still in progress (`idempotency_key_in_use`)
+       */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`)
+       *
+       *     The `Idempotency-Key` was already used for a different request (`idempotency_key_reused`)
+       */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  updateTicket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag from the last read; a stale one answers 412 precondition_failed */
+        'If-Match'?: string;
+      };
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTicketDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description If-Match does not name the current version (`precondition_failed`) */
+      412: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  assignTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AssignTicketDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  claimTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  closeTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TicketTransitionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listTicketDeliveries: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+        /** @description Page size */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDeliveryPageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  escalateTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TicketTransitionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTicketHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketEventDto'][];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  recordTicketIdentityCheck: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IdentityCheckDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listTicketMessages: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+        kind?: 'public_reply' | 'internal_note' | 'customer_reply';
+        /** @description Page size */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketMessagePageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  createTicketMessage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTicketMessageDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketMessageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  openTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TicketTransitionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  reopenTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TicketTransitionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  resolveTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TicketTransitionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTicketSla: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketSlaDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listTicketSteps: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketStepDto'][];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  addTicketStep: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateTicketStepDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketStepDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  updateTicketStep: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        stepId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateTicketStepDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketStepDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  waitForCustomer: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        ticketId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TicketTransitionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TicketDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -24374,6 +28457,428 @@ export interface operations {
       };
       /** @description Not found, or not visible to the caller (`not_found`) */
       404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTicketChallenge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChallengeDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  openPublicTicket: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description A partner's API key of this organization */
+        'X-API-Key'?: string;
+      };
+      path: {
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublicCreateTicketDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicTicketCreatedDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listPublicTicketMessages: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+        /** @description Page size */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The per-ticket link answered as `replyToken` when the ticket was opened */
+        ticketLink: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicTicketMessagePageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  replyToPublicTicket: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The per-ticket link answered as `replyToken` when the ticket was opened */
+        ticketLink: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PublicReplyDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PublicReplyResultDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];

@@ -13,6 +13,7 @@ import { CredentialsModule } from './social-accounts/credentials/credentials.mod
 import { SocialAccountsModule } from './social-accounts/social-accounts.module';
 import { UsageRecordsModule } from './social-accounts/usage-records/usage-records.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { TicketSlasModule } from './ticket-slas/ticket-slas.module';
 
 /** Every feature module, in one list the app module imports. */
 export const FEATURE_MODULES = [
@@ -31,4 +32,5 @@ export const FEATURE_MODULES = [
   ServiceLevelsModule,
   TicketsModule,
   AnalyticsModule,
+  TicketSlasModule,
 ];

@@ -17,6 +17,7 @@ export interface PolicyRow {
   resolution: SlaTarget | null;
   calendar_id: string | null;
   warn_before_minutes: number | null;
+  reassign_on_breach: boolean;
   seed_key: string | null;
   version: number;
   created_at: Date;
@@ -24,7 +25,7 @@ export interface PolicyRow {
 }
 
 export const POLICY_COLUMNS = `p.id, p.org_id, p.name, p.position, p.ticket_types, p.priorities, p.customer_tiers,
-  p.channels, p.first_response, p.next_response, p.resolution, p.calendar_id, p.warn_before_minutes, p.seed_key,
+  p.channels, p.first_response, p.next_response, p.resolution, p.calendar_id, p.warn_before_minutes, p.reassign_on_breach, p.seed_key,
   p.version, p.created_at, p.updated_at`;
 
 export const toPolicyDto = (row: PolicyRow): SlaPolicyDto => ({
@@ -43,6 +44,7 @@ export const toPolicyDto = (row: PolicyRow): SlaPolicyDto => ({
   resolution: row.resolution,
   calendarId: row.calendar_id,
   warnBeforeMinutes: row.warn_before_minutes,
+  reassignOnBreach: row.reassign_on_breach,
   seedKey: row.seed_key,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),

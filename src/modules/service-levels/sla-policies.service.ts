@@ -72,9 +72,9 @@ export class SlaPoliciesService {
       const now = this.clock.now();
       const [{ id }]: { id: string }[] = await manager.query(
         `INSERT INTO sla_policies (org_id, name, position, ticket_types, priorities, customer_tiers, channels,
-                                   first_response, next_response, resolution, calendar_id, warn_before_minutes,
+                                   first_response, next_response, resolution, calendar_id, warn_before_minutes, reassign_on_breach,
                                    created_at, updated_at)
-         SELECT $1, $2, COALESCE(max(position), 0) + 1, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $12, $12
+         SELECT $1, $2, COALESCE(max(position), 0) + 1, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $13, $12, $12
            FROM sla_policies WHERE org_id = $1
          RETURNING id`,
         [
@@ -90,6 +90,7 @@ export class SlaPoliciesService {
           dto.calendarId ?? null,
           dto.warnBeforeMinutes ?? null,
           now,
+          dto.reassignOnBreach ?? false,
         ],
       );
       const row = await this.load(manager, scope.orgId, id);
@@ -130,7 +131,7 @@ export class SlaPoliciesService {
       await manager.query(
         `UPDATE sla_policies SET name = $3, ticket_types = $4, priorities = $5, customer_tiers = $6, channels = $7,
                 first_response = $8::jsonb, next_response = $9::jsonb, resolution = $10::jsonb, calendar_id = $11,
-                warn_before_minutes = $12, updated_at = $13, version = version + 1
+                warn_before_minutes = $12, updated_at = $13, reassign_on_breach = $14, version = version + 1
           WHERE org_id = $1 AND id = $2`,
         [
           scope.orgId,
@@ -146,6 +147,7 @@ export class SlaPoliciesService {
           calendarId,
           pick(dto.warnBeforeMinutes, before.warn_before_minutes),
           this.clock.now(),
+          dto.reassignOnBreach ?? before.reassign_on_breach,
         ],
       );
       const row = await this.load(manager, scope.orgId, policyId);

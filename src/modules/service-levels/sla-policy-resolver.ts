@@ -49,14 +49,8 @@ export class SlaPolicyResolver {
     if (!row) return null;
     let calendar: CompiledCalendar | null = null;
     if (row.cal_id !== null && row.cal_version !== null) {
-      calendar = this.compiled.peek(row.cal_id, row.cal_version) ?? null;
-      if (!calendar) {
-        const [calendarRow]: CalendarRow[] = await manager.query(
-          `SELECT ${CALENDAR_COLUMNS} FROM service_calendars WHERE org_id = $1 AND id = $2`,
-          [orgId, row.cal_id],
-        );
-        calendar = calendarRow ? this.compiled.get(toDefinition(calendarRow)) : null;
-      }
+      calendar =
+        this.compiled.peek(row.cal_id, row.cal_version) ?? (await this.calendar(orgId, row.cal_id, manager));
     }
     return {
       policy: toPolicyDto(row),
@@ -67,5 +61,21 @@ export class SlaPolicyResolver {
         resolution: row.resolution,
       },
     };
+  }
+
+  /**
+   * A calendar of the organization, compiled (cached by version): a ticket's SLA keeps counting on the
+   * calendar its policy named when it was applied. Null when the calendar is gone.
+   */
+  async calendar(
+    orgId: string,
+    calendarId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<CompiledCalendar | null> {
+    const [calendarRow]: CalendarRow[] = await manager.query(
+      `SELECT ${CALENDAR_COLUMNS} FROM service_calendars WHERE org_id = $1 AND id = $2`,
+      [orgId, calendarId],
+    );
+    return calendarRow ? this.compiled.get(toDefinition(calendarRow)) : null;
   }
 }

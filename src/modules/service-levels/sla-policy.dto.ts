@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayUnique,
+  IsBoolean,
   IsIn,
   IsInt,
   IsString,
@@ -111,6 +112,11 @@ export class CreateSlaPolicyDto {
   @Min(1)
   @Max(10080)
   warnBeforeMinutes?: number | null;
+
+  /** At a breach, hand the ticket to one of the unit's supervisors as it is escalated. Default false. */
+  @Optional()
+  @IsBoolean()
+  reassignOnBreach?: boolean;
 }
 
 export class UpdateSlaPolicyDto {
@@ -148,6 +154,11 @@ export class UpdateSlaPolicyDto {
   @Min(1)
   @Max(10080)
   warnBeforeMinutes?: number | null;
+
+  /** At a breach, hand the ticket to one of the unit's supervisors as it is escalated. Default false. */
+  @Optional()
+  @IsBoolean()
+  reassignOnBreach?: boolean;
 }
 
 export class ReorderSlaPoliciesDto {
@@ -218,6 +229,10 @@ export class SlaPolicyDto {
 
   @ApiProperty({ type: Number, nullable: true })
   warnBeforeMinutes: number | null;
+
+  /** At a breach the ticket is handed to one of the unit's supervisors as it is escalated. */
+  @ApiProperty()
+  reassignOnBreach: boolean;
 
   @ApiProperty({ type: String, nullable: true, description: 'Set on the policies seeded from the guide' })
   seedKey: string | null;

@@ -78,6 +78,51 @@ export class TicketEvents {
     for (const listener of this.listeners) await listener.onTicketChange(manager, full);
     return full;
   }
+
+  /**
+   * Records many changes made by the system at once (the SLA breach sweep), in one statement, and hands
+   * each to the listeners. Listeners skip what does not concern them without a query of their own.
+   */
+  async recordSystemChanges(
+    manager: EntityManager,
+    changes: Omit<TicketChange, 'seq' | 'by'>[],
+  ): Promise<TicketChange[]> {
+    if (changes.length === 0) return [];
+    const rows: { seq: string; ord: string }[] = await manager.query(
+      `INSERT INTO ticket_events (org_id, ticket_id, action, from_state, to_state, actor_kind, reason, data, created_at)
+       SELECT e.org_id, e.ticket_id, e.action, e.from_state, e.to_state, 'system', e.reason, e.data, e.at
+         FROM jsonb_to_recordset($1::jsonb)
+           AS e(org_id uuid, ticket_id uuid, action text, from_state text, to_state text, reason text, data jsonb,
+                at timestamptz, ord int)
+        ORDER BY e.ord
+       RETURNING seq`,
+      [
+        JSON.stringify(
+          changes.map((c, ord) => ({
+            org_id: c.ticket.org_id,
+            ticket_id: c.ticket.id,
+            action: c.action,
+            from_state: c.from,
+            to_state: c.to,
+            reason: c.reason,
+            data: c.data,
+            at: c.at.toISOString(),
+            ord,
+          })),
+        ),
+      ],
+    );
+    // Sequence values are handed out in the SELECT's order, so sorting them restores the input order.
+    const seqs = rows.map((r) => BigInt(r.seq)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const full = changes.map((c, i): TicketChange => ({
+      ...c,
+      by: { kind: 'system' },
+      seq: String(seqs[i]),
+    }));
+    for (const change of full)
+      for (const listener of this.listeners) await listener.onTicketChange(manager, change);
+    return full;
+  }
 }
 
 interface EventRow {

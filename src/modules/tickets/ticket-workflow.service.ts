@@ -10,7 +10,7 @@ import { isQueueAgent } from './ticket-agents';
 import { TicketAutoAssignment } from './ticket-assignment';
 import { TicketActor, TicketEvents } from './ticket-events';
 import { loadTicket, ticketInScope, TicketRow, toTicketDto } from './ticket-row';
-import { nextState, TicketAction, TicketState } from './ticket-state';
+import { nextState, TicketAction, TicketState, TRANSITIONS } from './ticket-state';
 import { AssignTicketDto, IdentityCheckDto, TicketDto } from './ticket.dto';
 import { notEligible } from './tickets.service';
 
@@ -77,6 +77,61 @@ export class TicketWorkflow {
       at: now,
     });
     return row;
+  }
+
+  /**
+   * The system escalates tickets (the SLA breach sweep), set-based: each ticket the state table lets
+   * escalate moves to `escalated` with its event, in the caller's transaction; optionally handed to a
+   * new assignee at the same time (`assignees`, by ticket id). The caller holds the rows locked.
+   * Returns the tickets moved.
+   */
+  async escalateBySystem(
+    manager: EntityManager,
+    ticketIds: readonly string[],
+    reason: string,
+    data: Record<string, unknown> = {},
+    assignees: ReadonlyMap<string, string> = new Map(),
+  ): Promise<TicketRow[]> {
+    if (ticketIds.length === 0) return [];
+    const now = this.clock.now();
+    const moved: (TicketRow & { from_state: TicketState; from_assignee_id: string | null })[] =
+      await manager.query(
+        `WITH before AS (
+         SELECT t.id, t.state, t.assignee_id, a.assignee_id AS new_assignee_id FROM tickets t
+           LEFT JOIN jsonb_to_recordset($4::jsonb) AS a(ticket_id uuid, assignee_id uuid) ON a.ticket_id = t.id
+          WHERE t.id = ANY($1::uuid[]) AND t.state = ANY($2::text[]))
+       , moved AS (
+         UPDATE tickets t SET state = 'escalated', state_changed_at = $3, updated_at = $3, version = t.version + 1,
+                resolved_at = NULL, closed_at = NULL, assignee_id = COALESCE(before.new_assignee_id, t.assignee_id)
+           FROM before WHERE t.id = before.id
+         RETURNING t.*, before.state AS from_state, before.assignee_id AS from_assignee_id)
+       SELECT * FROM moved`,
+        [
+          ticketIds,
+          TRANSITIONS.escalate.from,
+          now,
+          JSON.stringify([...assignees].map(([ticket_id, assignee_id]) => ({ ticket_id, assignee_id }))),
+        ],
+      );
+    const rows = moved.map(({ from_state: _from, from_assignee_id: _assignee, ...row }) => row as TicketRow);
+    await this.events.recordSystemChanges(
+      manager,
+      moved.map((m, i) => ({
+        action: 'escalate',
+        from: m.from_state,
+        to: 'escalated' as TicketState,
+        ticket: rows[i],
+        reason,
+        data: {
+          ...data,
+          ...(m.assignee_id !== m.from_assignee_id
+            ? { fromAssigneeId: m.from_assignee_id, assigneeId: m.assignee_id }
+            : {}),
+        },
+        at: now,
+      })),
+    );
+    return rows;
   }
 
   /**

@@ -57,6 +57,6 @@ import { TicketsService } from './tickets.service';
     TicketSecrets,
     PublicTicketsService,
   ],
-  exports: [TicketEvents],
+  exports: [TicketEvents, TicketsService, TicketWorkflow],
 })
 export class TicketsModule {}

@@ -70,6 +70,10 @@ export const API_TAGS: { name: string; description: string }[] = [
     name: 'analytics',
     description: 'Tracked events (batch and NDJSON import) into the month-partitioned event store',
   },
+  {
+    name: 'ticket-slas',
+    description: 'SLAs on tickets: due times, pauses, fulfilment, warnings and breaches',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 
