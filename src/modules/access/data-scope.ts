@@ -1,4 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { whenStatementSucceeds } from '../../platform/database/statement-outcomes';
 import type { Bind } from '../../platform/http/pagination';
 import { DataScopeKind, ScopedGrant } from './actor';
 import { DeferredAccessCheck } from './deferred-access-check';
@@ -104,17 +105,14 @@ export class DataScope {
     qb: SelectQueryBuilder<E>,
     columns: ScopeColumns & { org: string },
   ): SelectQueryBuilder<E> {
-    const p = parameterPrefix(qb);
+    const check = this.pendingCheck();
     const bind: Bind = (name, value) => {
       qb.setParameter(name, value);
       return `:${name}`;
     };
-    qb.andWhere(`${columns.org} = ${bind(`${p}org`, this.orgId)}`);
-    this.deferredCheck?.embedIn(qb);
-    qb.andWhere(`(${this.sqlFor(this.allows, columns, `${p}a`, bind)})`);
-    if (this.denies.length > 0) {
-      qb.andWhere(`NOT COALESCE((${this.sqlFor(this.denies, columns, `${p}d`, bind)}), false)`);
-    }
+    for (const condition of this.conditions(columns, parameterPrefix(qb), check, bind))
+      qb.andWhere(condition);
+    if (check) whenStatementSucceeds(qb, () => check.confirm());
     return qb;
   }
 
@@ -124,21 +122,34 @@ export class DataScope {
    * deferred access check it carried.
    */
   predicate(columns: ScopeColumns & { org: string }, bind: Bind): string[] {
-    const conditions = [`${columns.org} = ${bind('__scopeOrg', this.orgId)}`];
-    if (this.deferredCheck && !this.deferredCheck.isConfirmed) {
-      conditions.push(this.deferredCheck.sql(bind));
-      this.carriesCheck = true;
-    }
-    conditions.push(`(${this.sqlFor(this.allows, columns, '__scopeA', bind)})`);
-    if (this.denies.length > 0) {
-      conditions.push(`NOT COALESCE((${this.sqlFor(this.denies, columns, '__scopeD', bind)}), false)`);
-    }
-    return conditions;
+    const check = this.pendingCheck();
+    if (check) this.carriesCheck = true;
+    return this.conditions(columns, '__scope', check, bind);
   }
 
   /** A statement made with `predicate` succeeded. */
   statementSucceeded(): void {
     if (this.carriesCheck) this.deferredCheck?.confirm();
+  }
+
+  private pendingCheck(): DeferredAccessCheck | null {
+    return this.deferredCheck && !this.deferredCheck.isConfirmed ? this.deferredCheck : null;
+  }
+
+  /** `org = …`, the deferred check when one is pending, `(allowed)` and `NOT (denied)`. */
+  private conditions(
+    columns: ScopeColumns & { org: string },
+    p: string,
+    check: DeferredAccessCheck | null,
+    bind: Bind,
+  ): string[] {
+    const conditions = [`${columns.org} = ${bind(`${p}org`, this.orgId)}`];
+    if (check) conditions.push(check.sql(bind));
+    conditions.push(`(${this.sqlFor(this.allows, columns, `${p}a`, bind)})`);
+    if (this.denies.length > 0) {
+      conditions.push(`NOT COALESCE((${this.sqlFor(this.denies, columns, `${p}d`, bind)}), false)`);
+    }
+    return conditions;
   }
 
   private sqlFor(grants: ScopedGrant[], columns: ScopeColumns, p: string, bind: Bind): string {

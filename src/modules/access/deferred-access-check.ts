@@ -1,5 +1,3 @@
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { whenStatementSucceeds } from '../../platform/database/statement-outcomes';
 import type { Bind } from '../../platform/http/pagination';
 
 /** SQLSTATE raised by `access_check_current` (migration AddAccessCheckFunction). */
@@ -46,22 +44,10 @@ export class DeferredAccessCheck {
   }
 
   /**
-   * Adds the check to a read as a one-time predicate (an init plan: evaluated once per statement, before
-   * any row, even when no row matches). Fixed parameter names keep the builder's parameter objects one
-   * shape from request to request.
+   * The check as a one-time condition (an init plan: evaluated once per statement, before any row, even
+   * when no row matches), placeholders made by `bind`. Fixed parameter names keep a builder's parameter
+   * objects one shape from request to request.
    */
-  embedIn<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): void {
-    if (this.confirmed) return;
-    qb.andWhere(
-      this.sql((name, value) => {
-        qb.setParameter(name, value);
-        return `:${name}`;
-      }),
-    );
-    whenStatementSucceeds(qb, () => this.confirm());
-  }
-
-  /** The check as a condition, placeholders made by `bind`. */
   sql(bind: Bind): string {
     return (
       `(SELECT access_check_current(${bind('__accessOrg', this.orgId)}, ${bind('__accessUser', this.userId)}, ` +
