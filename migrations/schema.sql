@@ -703,6 +703,7 @@ CREATE TABLE public.organizations (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    time_zone character varying(64) DEFAULT 'Asia/Shanghai'::character varying NOT NULL,
     CONSTRAINT organizations_kind_check CHECK (((kind)::text = ANY ((ARRAY['platform'::character varying, 'agency'::character varying, 'brand'::character varying])::text[]))),
     CONSTRAINT organizations_status_check CHECK (((status)::text = ANY ((ARRAY['active'::character varying, 'suspended'::character varying])::text[])))
 );

@@ -45,6 +45,43 @@ describe('organizations, units and members', () => {
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['kind', 'name']);
   });
 
+  it('keeps a time zone for reports, Asia/Shanghai by default, that an org manager may change', async () => {
+    const initial = await t.http().get(`/api/v1/orgs/${org.id}`).set(owner.auth).expect(200);
+    expect(initial.body.timeZone).toBe('Asia/Shanghai');
+    const changed = await t
+      .http()
+      .patch(`/api/v1/orgs/${org.id}`)
+      .set(owner.auth)
+      .send({ timeZone: 'Asia/Urumqi' })
+      .expect(200);
+    expect(changed.body).toMatchObject({ timeZone: 'Asia/Urumqi', name: initial.body.name });
+    const [row] = await t.db.query('SELECT time_zone FROM organizations WHERE id = $1', [org.id]);
+    expect(row.time_zone).toBe('Asia/Urumqi');
+
+    const bad = await t
+      .http()
+      .patch(`/api/v1/orgs/${org.id}`)
+      .set(owner.auth)
+      .send({ timeZone: 'Mars/Olympus' })
+      .expect(400);
+    expect(bad.headers['content-type']).toMatch(PROBLEM);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['timeZone']);
+    const empty = await t.http().patch(`/api/v1/orgs/${org.id}`).set(owner.auth).send({}).expect(400);
+    expect(empty.body.code).toBe('validation_failed');
+
+    const viewer = await makeUser(t);
+    await addMember(t, owner, org, viewer, org.rootUnitId, { roleKey: 'viewer', scope: 'org' });
+    await t.http().patch(`/api/v1/orgs/${org.id}`).set(viewer.auth).send({ timeZone: 'UTC' }).expect(403);
+    const stranger = await makeUser(t);
+    await t.http().patch(`/api/v1/orgs/${org.id}`).set(stranger.auth).send({ timeZone: 'UTC' }).expect(404);
+    await t
+      .http()
+      .patch(`/api/v1/orgs/${org.id}`)
+      .set(owner.auth)
+      .send({ timeZone: 'Asia/Shanghai' })
+      .expect(200);
+  });
+
   it('moves a unit with its subtree and refuses moving it under its own descendant', async () => {
     const sales = await createUnit(t, owner, org, 'Sales', org.rootUnitId);
     const east = await createUnit(t, owner, org, 'East', sales);

@@ -428,7 +428,7 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * Rename the organization
+     * Rename the organization or change its time zone
      * @description Requires permission `org:manage`.
      */
     patch: operations['updateOrganization'];
@@ -4730,6 +4730,11 @@ export interface components {
       rootUnitId: string;
       /** @enum {string} */
       status: 'active' | 'suspended';
+      /**
+       * @description IANA time zone of the organization’s reports
+       * @example Asia/Shanghai
+       */
+      timeZone: string;
     };
     OrganizationPageDto: {
       items: components['schemas']['OrganizationDto'][];
@@ -5910,7 +5915,10 @@ export interface components {
       unitId: string;
     };
     UpdateOrganizationDto: {
-      name: string;
+      /** @description Display name, 2–100 characters. */
+      name?: string;
+      /** @description IANA time zone in which reports cut days, weeks and months (e.g. Asia/Shanghai, Asia/Urumqi). */
+      timeZone?: string;
     };
     UpdateProfileDto: {
       /**

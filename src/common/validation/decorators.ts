@@ -1,4 +1,5 @@
 import { buildMessage, ValidateBy, ValidationArguments, ValidationOptions } from 'class-validator';
+import { IANAZone } from 'luxon';
 import { CREDIT_CODE_MESSAGES, inspectCreditCode } from './credit-code';
 import { isMainlandMobile, isMainlandPhone } from './phone';
 import { inspectResidentId, isCalendarDate, RESIDENT_ID_MESSAGES } from './resident-id';
@@ -90,6 +91,23 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown) => isCalendarDate(value),
         defaultMessage: buildMessage((each) => `${each}$property must be a date as YYYY-MM-DD`, options),
+      },
+    },
+    options,
+  );
+}
+
+/** An IANA time zone name that this runtime knows (`Asia/Shanghai`, `Asia/Urumqi`, `UTC`). */
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTimeZone',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && IANAZone.isValidZone(value),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be an IANA time zone such as Asia/Shanghai`,
+          options,
+        ),
       },
     },
     options,

@@ -9,6 +9,7 @@ import { EventPartitions } from './event-partitions';
 import { EventRetentionJob } from './event-retention.job';
 import { EventStore } from './event-store';
 import { EventsController } from './events.controller';
+import { AnalyticsReportScope } from './report-scope';
 
 /**
  * Analytics: event ingestion (batch and NDJSON import) into a month-partitioned event store, the job
@@ -24,7 +25,8 @@ import { EventsController } from './events.controller';
     EventStore,
     EventIngestion,
     EventRetentionJob,
+    AnalyticsReportScope,
   ],
-  exports: [EventStore],
+  exports: [EventStore, AccountDataService, AnalyticsReportScope],
 })
 export class AnalyticsModule {}

@@ -22,6 +22,10 @@ export class Organization {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status: 'active' | 'suspended';
 
+  /** IANA zone in which the organization's reports cut days, weeks and months. */
+  @Column({ type: 'varchar', length: 64, default: 'Asia/Shanghai' })
+  timeZone: string;
+
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
 

@@ -54,12 +54,15 @@ export class OrganizationsController {
 
   @Patch(':orgId')
   @Authorize({ permission: 'org:manage' })
-  @ApiOperation({ operationId: 'updateOrganization', summary: 'Rename the organization' })
+  @ApiOperation({
+    operationId: 'updateOrganization',
+    summary: 'Rename the organization or change its time zone',
+  })
   @ApiProblems(400)
   updateOrganization(
     @Param('orgId', uuidParam('orgId')) orgId: string,
     @Body() dto: UpdateOrganizationDto,
   ): Promise<OrganizationDto> {
-    return this.organizations.renameOrganization(orgId, dto);
+    return this.organizations.updateOrganization(orgId, dto);
   }
 }

@@ -112,11 +112,15 @@ export class OrganizationsService {
     return toOrganizationDto(org, await this.rootUnitId(orgId));
   }
 
-  async renameOrganization(orgId: string, dto: UpdateOrganizationDto): Promise<OrganizationDto> {
+  async updateOrganization(orgId: string, dto: UpdateOrganizationDto): Promise<OrganizationDto> {
+    if (dto.name === undefined && dto.timeZone === undefined) {
+      throw DomainError.validation('name', 'give a name or a timeZone to change');
+    }
     const repository = this.dataSource.getRepository(Organization);
     const org = await repository.findOneBy({ id: orgId });
     if (!org) throw DomainError.notFound('Organization');
-    org.name = dto.name;
+    if (dto.name !== undefined) org.name = dto.name;
+    if (dto.timeZone !== undefined) org.timeZone = dto.timeZone;
     await repository.save(org);
     return toOrganizationDto(org, await this.rootUnitId(orgId));
   }
