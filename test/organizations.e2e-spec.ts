@@ -26,6 +26,7 @@ describe('organizations, units and members', () => {
       [
         'admin',
         'analyst',
+        'marketer',
         'operator',
         'owner',
         'reviewer',

@@ -114,6 +114,27 @@ export const PERMISSIONS = {
     module: 'customers',
     description: "Read customers' phones and emails unmasked (every such read is recorded)",
   },
+  'campaigns:read': {
+    module: 'campaigns',
+    description: 'View marketing campaigns, their budgets, tasks, history and evaluations in the data scope',
+  },
+  'campaigns:manage': {
+    module: 'campaigns',
+    description: 'Create and edit campaigns, budgets, spend, tasks and move them through their lifecycle',
+  },
+  'campaigns:approve': {
+    module: 'campaigns',
+    description: 'Approve or reject campaigns, and sign off campaigns an agency runs for the brand',
+  },
+  'campaigns:approve-overrun': {
+    module: 'campaigns',
+    description: "Record spend past a phase's or a campaign's budget",
+  },
+  'email:manage': {
+    module: 'email-marketing',
+    description: 'Edit email templates and contact lists, import contacts',
+  },
+  'email:send': { module: 'email-marketing', description: 'Schedule, send and cancel email sends' },
   'platform:verifications:read': {
     module: 'platform',
     description: 'List real-name and enterprise verifications',
@@ -152,7 +173,15 @@ export const isPlatformPermission = (code: PermissionCode) => code.startsWith('p
 export type OrganizationKind = 'platform' | 'agency' | 'brand';
 
 export type SystemRoleKey =
-  'owner' | 'admin' | 'operator' | 'reviewer' | 'analyst' | 'service_agent' | 'service_supervisor' | 'viewer';
+  | 'owner'
+  | 'admin'
+  | 'operator'
+  | 'reviewer'
+  | 'analyst'
+  | 'service_agent'
+  | 'service_supervisor'
+  | 'marketer'
+  | 'viewer';
 
 export interface SystemRoleDefinition {
   key: SystemRoleKey;
@@ -210,6 +239,7 @@ const TENANT_ROLES: SystemRoleDefinition[] = [
       'usage-records:read',
       'analytics:read',
       'analytics:manage',
+      'campaigns:read',
     ],
   },
   {
@@ -231,6 +261,20 @@ const TENANT_ROLES: SystemRoleDefinition[] = [
       'customers:read',
       'customers:manage',
       'customers:read-pii',
+    ],
+  },
+  {
+    key: 'marketer',
+    name: 'Marketer',
+    description: 'Plans and runs marketing campaigns and email sends',
+    permissions: [
+      ...readCodes,
+      'campaigns:read',
+      'campaigns:manage',
+      'email:manage',
+      'email:send',
+      'analytics:read',
+      'customers:read',
     ],
   },
   { key: 'viewer', name: 'Viewer', description: 'Read-only access', permissions: readCodes },
