@@ -1,3 +1,4 @@
+import { cacheValidationMetadata } from './validation-metadata-cache';
 import { ArgumentMetadata, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DomainError, ErrorCode, FieldError } from '../errors';
@@ -95,6 +96,7 @@ export class RequestValidationPipe extends ValidationPipe {
 }
 
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new RequestValidationPipe();
 }
 
