@@ -135,6 +135,19 @@ export const PERMISSIONS = {
     description: 'Edit email templates and contact lists, import contacts',
   },
   'email:send': { module: 'email-marketing', description: 'Schedule, send and cancel email sends' },
+  'ads:read': {
+    module: 'advertising',
+    description:
+      'View ad accounts, campaigns, groups, creatives, their metrics and reports in the data scope',
+  },
+  'ads:manage': {
+    module: 'advertising',
+    description: 'Create and edit ad accounts, campaigns, groups and creatives, import ad metrics',
+  },
+  'ads:activate': {
+    module: 'advertising',
+    description: 'Start and pause delivery of ad campaigns, groups and creatives, apply recommendations',
+  },
   'platform:verifications:read': {
     module: 'platform',
     description: 'List real-name and enterprise verifications',
@@ -151,6 +164,10 @@ export const PERMISSIONS = {
   'platform:content:restore': {
     module: 'platform',
     description: 'Decide requests to restore removed content',
+  },
+  'platform:ads:review': {
+    module: 'platform',
+    description: 'Claim and decide the manual review of ad creatives',
   },
   'platform:sensitive-words:manage': {
     module: 'platform',
@@ -240,6 +257,7 @@ const TENANT_ROLES: SystemRoleDefinition[] = [
       'analytics:read',
       'analytics:manage',
       'campaigns:read',
+      'ads:read',
     ],
   },
   {
@@ -275,6 +293,8 @@ const TENANT_ROLES: SystemRoleDefinition[] = [
       'email:send',
       'analytics:read',
       'customers:read',
+      'ads:read',
+      'ads:manage',
     ],
   },
   { key: 'viewer', name: 'Viewer', description: 'Read-only access', permissions: readCodes },
@@ -309,6 +329,7 @@ export const SYSTEM_ROLES: Record<OrganizationKind, SystemRoleDefinition[]> = {
         'platform:content:read',
         'platform:content:review',
         'platform:content:restore',
+        'platform:ads:review',
       ],
     },
   ],
