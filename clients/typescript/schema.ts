@@ -21253,9 +21253,9 @@ export interface operations {
   listAccountAudiencePortraits: {
     parameters: {
       query?: {
-        /** @description First day, inclusive (YYYY-MM-DD); default 29 days before `to`. */
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
         from?: string;
-        /** @description Last day, inclusive; at most 366 days after `from`; default today (Asia/Shanghai). */
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
         to?: string;
       };
       header?: never;
@@ -22050,9 +22050,9 @@ export interface operations {
   listAccountDailyMetrics: {
     parameters: {
       query?: {
-        /** @description First day, inclusive (YYYY-MM-DD); default 29 days before `to`. */
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
         from?: string;
-        /** @description Last day, inclusive; at most 366 days after `from`; default today (Asia/Shanghai). */
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
         to?: string;
       };
       header?: never;

@@ -1,3 +1,4 @@
+import { DayRangeQueryDto } from '../../platform/reports';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../platform/http/problem.dto';
@@ -8,7 +9,6 @@ import {
   AccountDataImportResultDto,
   AudiencePortraitListDto,
   DailyMetricsListDto,
-  DayRangeQueryDto,
   ImportAudiencePortraitsDto,
   ImportDailyMetricsDto,
 } from './account-data.dto';

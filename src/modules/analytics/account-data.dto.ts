@@ -194,20 +194,6 @@ export class AccountDataImportResultDto {
   replaced: number;
 }
 
-export class DayRangeQueryDto {
-  /** First day, inclusive (YYYY-MM-DD); default 29 days before `to`. */
-  @ApiPropertyOptional({ format: 'date', example: '2026-11-01' })
-  @Optional()
-  @IsCalendarDate()
-  from?: string;
-
-  /** Last day, inclusive; at most 366 days after `from`; default today (Asia/Shanghai). */
-  @ApiPropertyOptional({ format: 'date', example: '2026-11-30' })
-  @Optional()
-  @IsCalendarDate()
-  to?: string;
-}
-
 /** Each `day` of the array at most once. */
 function DistinctDays() {
   return (target: object, propertyName: string) =>

@@ -1,3 +1,4 @@
+import { DayRangeQueryDto } from '../../platform/reports';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
@@ -11,7 +12,6 @@ import {
   AudiencePortraitInputDto,
   DailyMetricsDto,
   DailyMetricsInputDto,
-  DayRangeQueryDto,
   DEFAULT_RANGE_DAYS,
   MAX_RANGE_DAYS,
   PORTRAIT_DIMENSIONS,

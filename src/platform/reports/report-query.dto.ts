@@ -8,11 +8,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const REPORT_INTERVALS = ['hour', 'day', 'week', 'month'] as const;
 export type ReportInterval = (typeof REPORT_INTERVALS)[number];
 
-/**
- * The period and format every report takes. Report query DTOs extend this (or
- * `IntervalReportQueryDto`) and add their own filters.
- */
-export class ReportQueryDto {
+/** A range of local calendar days, both inclusive. */
+export class DayRangeQueryDto {
   /** First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
   @ApiPropertyOptional({ format: 'date', example: '2026-11-01' })
   @Optional()
@@ -24,7 +21,13 @@ export class ReportQueryDto {
   @Optional()
   @IsCalendarDate()
   to?: string;
+}
 
+/**
+ * The period and format every report takes. Report query DTOs extend this (or
+ * `IntervalReportQueryDto`) and add their own filters.
+ */
+export class ReportQueryDto extends DayRangeQueryDto {
   /** `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
   @Optional()
