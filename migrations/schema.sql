@@ -255,6 +255,84 @@ CREATE TABLE public.analytics_events (
 )
 PARTITION BY RANGE (occurred_at);
 
+CREATE TABLE public.analytics_person_days (
+    org_id uuid NOT NULL,
+    day date NOT NULL,
+    person text NOT NULL,
+    social_account_id uuid,
+    channel text NOT NULL,
+    campaign_id uuid,
+    utm_source text,
+    utm_medium text,
+    utm_campaign text,
+    device_type text,
+    hours integer NOT NULL,
+    events bigint NOT NULL,
+    conversions bigint NOT NULL
+);
+
+CREATE TABLE public.analytics_rollup_days (
+    org_id uuid NOT NULL,
+    day date NOT NULL,
+    social_account_id uuid,
+    channel text NOT NULL,
+    campaign_id uuid,
+    utm_source text,
+    utm_medium text,
+    utm_campaign text,
+    device_type text,
+    page_views bigint NOT NULL,
+    events bigint NOT NULL,
+    sessions bigint NOT NULL,
+    bounces bigint NOT NULL,
+    session_ms bigint NOT NULL,
+    conversions bigint NOT NULL,
+    purchases bigint NOT NULL,
+    amount_fen bigint NOT NULL
+);
+
+CREATE TABLE public.analytics_rollup_dirty (
+    org_id uuid NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    marked_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.analytics_rollup_hours (
+    org_id uuid NOT NULL,
+    day date NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    social_account_id uuid,
+    channel text NOT NULL,
+    campaign_id uuid,
+    utm_source text,
+    utm_medium text,
+    utm_campaign text,
+    device_type text,
+    page_views bigint NOT NULL,
+    events bigint NOT NULL,
+    sessions bigint NOT NULL,
+    bounces bigint NOT NULL,
+    session_ms bigint NOT NULL,
+    conversions bigint NOT NULL,
+    purchases bigint NOT NULL,
+    amount_fen bigint NOT NULL
+);
+
+CREATE TABLE public.analytics_rollup_rebuilds (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    from_day date NOT NULL,
+    to_day date NOT NULL,
+    status text NOT NULL,
+    days_total integer NOT NULL,
+    days_done integer DEFAULT 0 NOT NULL,
+    requested_by uuid,
+    error text,
+    created_at timestamp(3) with time zone NOT NULL,
+    finished_at timestamp(3) with time zone,
+    CONSTRAINT analytics_rollup_rebuilds_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text])))
+);
+
 CREATE TABLE public.analytics_settings (
     org_id uuid NOT NULL,
     retention_days integer DEFAULT 400 NOT NULL,
@@ -1256,6 +1334,9 @@ ALTER TABLE ONLY public.analytics_event_ids
 ALTER TABLE ONLY public.analytics_events
     ADD CONSTRAINT analytics_events_pkey PRIMARY KEY (org_id, occurred_at, event_id);
 
+ALTER TABLE ONLY public.analytics_rollup_rebuilds
+    ADD CONSTRAINT analytics_rollup_rebuilds_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.analytics_settings
     ADD CONSTRAINT analytics_settings_pkey PRIMARY KEY (org_id);
 
@@ -1534,6 +1615,20 @@ CREATE INDEX analytics_events_occurred_brin ON ONLY public.analytics_events USIN
 
 CREATE INDEX analytics_events_received_brin ON ONLY public.analytics_events USING brin (received_at) WITH (pages_per_range='32');
 
+CREATE INDEX analytics_person_days_org_day ON public.analytics_person_days USING btree (org_id, day) INCLUDE (person);
+
+CREATE INDEX analytics_person_days_org_person ON public.analytics_person_days USING btree (org_id, person, day);
+
+CREATE INDEX analytics_rollup_days_org_day ON public.analytics_rollup_days USING btree (org_id, day);
+
+CREATE INDEX analytics_rollup_dirty_marked ON public.analytics_rollup_dirty USING btree (marked_at);
+
+CREATE INDEX analytics_rollup_hours_org_day ON public.analytics_rollup_hours USING btree (org_id, day);
+
+CREATE INDEX analytics_rollup_hours_org_hour ON public.analytics_rollup_hours USING btree (org_id, hour);
+
+CREATE INDEX analytics_rollup_rebuilds_org ON public.analytics_rollup_rebuilds USING btree (org_id, created_at DESC);
+
 CREATE INDEX api_keys_org_idx ON public.api_keys USING btree (org_id, created_at);
 
 CREATE INDEX auth_sessions_user_idx ON public.auth_sessions USING btree (user_id) WHERE (revoked_at IS NULL);
@@ -1803,6 +1898,18 @@ ALTER TABLE ONLY public.account_usage_records
 
 ALTER TABLE ONLY public.agreement_acceptances
     ADD CONSTRAINT agreement_acceptances_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.analytics_person_days
+    ADD CONSTRAINT analytics_person_days_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_rollup_days
+    ADD CONSTRAINT analytics_rollup_days_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_rollup_hours
+    ADD CONSTRAINT analytics_rollup_hours_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_rollup_rebuilds
+    ADD CONSTRAINT analytics_rollup_rebuilds_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.analytics_settings
     ADD CONSTRAINT analytics_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);

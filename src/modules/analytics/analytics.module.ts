@@ -10,14 +10,27 @@ import { EventRetentionJob } from './event-retention.job';
 import { EventStore } from './event-store';
 import { EventsController } from './events.controller';
 import { AnalyticsReportScope } from './report-scope';
+import { AnalyticsReportsController } from './reports/analytics-reports.controller';
+import { AnalyticsReports } from './reports/analytics-reports.service';
+import { RollupBuilder } from './rollups/rollup-builder';
+import { RollupRebuilds } from './rollups/rollup-rebuilds.service';
+import { RollupJob } from './rollups/rollup.job';
+import { RollupsController } from './rollups/rollups.controller';
+import { OrganizationTimeZonesModule } from '../organizations/organization-time-zones';
 
 /**
  * Analytics: event ingestion (batch and NDJSON import) into a month-partitioned event store, the job
  * that keeps its partitions and retention, and social accounts' imported platform data per day. Report code reads the events through EventStore.
  */
 @Module({
-  imports: [SocialAccountAccessModule],
-  controllers: [EventsController, AccountDataController, AnalyticsSettingsController],
+  imports: [SocialAccountAccessModule, OrganizationTimeZonesModule],
+  controllers: [
+    EventsController,
+    AccountDataController,
+    AnalyticsSettingsController,
+    RollupsController,
+    AnalyticsReportsController,
+  ],
   providers: [
     AccountDataService,
     AnalyticsSettingsService,
@@ -26,7 +39,11 @@ import { AnalyticsReportScope } from './report-scope';
     EventIngestion,
     EventRetentionJob,
     AnalyticsReportScope,
+    RollupBuilder,
+    RollupRebuilds,
+    RollupJob,
+    AnalyticsReports,
   ],
-  exports: [EventStore, AccountDataService, AnalyticsReportScope],
+  exports: [EventStore, AccountDataService, AnalyticsReportScope, RollupBuilder],
 })
 export class AnalyticsModule {}

@@ -37,7 +37,8 @@ const COLUMNS: { column: string; type: string; value: (row: EventRow) => unknown
 
 // One statement per batch: the rows travel as one array per column (unnest), the ids are claimed in
 // analytics_event_ids first, and only the rows whose id was claimed here reach the events table. A
-// repeat (a retried batch, a concurrent duplicate) loses the claim and is counted as a duplicate.
+// repeat (a retried batch, a concurrent duplicate) loses the claim and is counted as a duplicate. The
+// hours of the stored events are marked dirty for the rollups (rollups/rollup-builder.ts).
 const INSERT_EVENTS = `
   WITH input AS (
     SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 2}::${c.type === 'jsonb' ? 'text' : c.type}[]`).join(', ')})
@@ -51,7 +52,13 @@ const INSERT_EVENTS = `
     INSERT INTO analytics_events (org_id, received_at, ${COLUMNS.map((c) => c.column).join(', ')})
     SELECT $1, $${COLUMNS.length + 2}, ${COLUMNS.map((c) => (c.type === 'jsonb' ? `i.${c.column}::jsonb` : `i.${c.column}`)).join(', ')}
       FROM input i JOIN claimed USING (event_id)
-    RETURNING 1
+    RETURNING occurred_at
+  ), dirty AS (
+    -- The hours the stored events fall in, for the rollup job (late events included): written in the
+    -- same statement, so a committed event always has its hour marked. Plain inserts, never a conflict
+    -- to wait on; the job folds repeats.
+    INSERT INTO analytics_rollup_dirty (org_id, hour)
+    SELECT DISTINCT $1::uuid, date_trunc('hour', occurred_at) FROM stored
   )
   SELECT count(*)::int AS stored FROM stored`;
 
