@@ -106,7 +106,7 @@ async function loadEvents(client: Client, orgId: string, accounts: string[], cou
             (ARRAY['search','social','direct','email','ad','referral','other'])[1 + s % 7],
             (ARRAY[NULL,'douyin','baidu'])[1 + s % 3], CASE WHEN s % 3 > 0 THEN 'cpc' END,
             (ARRAY['mobile','desktop','tablet','other'])[1 + s % 4],
-            ($3::uuid[])[1 + s % 10], CASE WHEN i % 97 = 0 THEN 1000 END, '{}'
+            ($3::uuid[])[1 + s % 10], CASE WHEN i % 97 = 0 AND i % 6 <> 0 THEN 1000 END, '{}'
        FROM generate_series(0, $2::int - 1) AS i,
             LATERAL (SELECT i / 6 AS s, to_timestamp(($4::float8 - $5::float8 + (i::float8 / $2::int) * $5::float8) / 1000.0) AS t) x`,
     [orgId, count, accounts, end, DAYS * DAY],
