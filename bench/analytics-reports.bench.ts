@@ -101,7 +101,7 @@ async function loadEvents(client: Client, orgId: string, accounts: string[], cou
                                    path, channel, utm_source, utm_medium, device_type, social_account_id, amount_fen, properties)
      SELECT $1, gen_random_uuid(), t, t,
             CASE WHEN i % 6 = 0 THEN 'session_start' WHEN i % 97 = 0 THEN 'purchase' WHEN i % 6 = 5 THEN 'click' ELSE 'page_view' END,
-            'a-' || ((s * 7919) % 50000), CASE WHEN s % 3 = 0 THEN 'u-' || ((s * 7919) % 50000) END,
+            'a-' || ((s::bigint * 7919) % 50000), CASE WHEN s % 3 = 0 THEN 'u-' || ((s::bigint * 7919) % 50000) END,
             's-' || s, '/p/' || (i % 300),
             (ARRAY['search','social','direct','email','ad','referral','other'])[1 + s % 7],
             (ARRAY[NULL,'douyin','baidu'])[1 + s % 3], CASE WHEN s % 3 > 0 THEN 'cpc' END,
