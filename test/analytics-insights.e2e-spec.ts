@@ -3,7 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { GoalsService } from '../src/modules/analytics/insights/goals.service';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg, insertUnit } from './support/org-fixtures';
-import { insertAccount } from './support/social-fixtures';
+import { insertAccount, insertAssignment, insertAuthorization } from './support/social-fixtures';
 import { createTestApp, TestApp } from './support/test-app';
 
 const DAY = 86_400_000;
@@ -51,6 +51,8 @@ describe('analytics insights: audience, segments, forecast, optimization goals',
   let shopAnalyst: TestUser;
   let viewer: TestUser;
   let otherOwner: TestUser;
+  let agency: FixtureOrg;
+  let agencyAnalyst: TestUser;
   let rootAccount: string;
   let shopAccount: string;
   let seasonalAccount: string;
@@ -86,9 +88,10 @@ describe('analytics insights: audience, segments, forecast, optimization goals',
     brand = await insertOrg(t, { kind: 'brand' });
     otherBrand = await insertOrg(t, { kind: 'brand' });
     const shop = await insertUnit(t, brand, brand.rootUnitId, 'Shop');
-    [owner, analyst, shopAnalyst, viewer, otherOwner] = await Promise.all(
-      Array.from({ length: 5 }, () => makeUser(t)),
+    [owner, analyst, shopAnalyst, viewer, otherOwner, agencyAnalyst] = await Promise.all(
+      Array.from({ length: 6 }, () => makeUser(t)),
     );
+    agency = await insertOrg(t, { kind: 'agency' });
     // Sessions are made at the real time; the domain clock then stands at a fixed noon in Shanghai.
     t.clock.set(NOW);
     await insertMember(t, brand, owner.id, { grants: [{ role: 'owner' }] });
@@ -103,6 +106,14 @@ describe('analytics insights: audience, segments, forecast, optimization goals',
     shopAccount = await insertAccount(t, brand, { unitId: shop });
     seasonalAccount = await insertAccount(t, brand);
     stepAccount = await insertAccount(t, brand);
+    // The agency reads the brand's seasonal and step accounts' analytics for 10 more days.
+    await insertMember(t, agency, agencyAnalyst.id, { grants: [{ role: 'analyst' }] });
+    await insertAuthorization(t, brand, agency, [seasonalAccount, stepAccount], {
+      scopes: ['analytics'],
+      validUntil: new Date(NOW.getTime() + 10 * DAY),
+    });
+    await insertAssignment(t, agency, seasonalAccount);
+    await insertAssignment(t, agency, stepAccount);
 
     // A weekly series with a slow trend and noise: 84 days up to yesterday.
     const nextSeasonal = random(11);
@@ -309,6 +320,60 @@ describe('analytics insights: audience, segments, forecast, optimization goals',
         .set(shopAnalyst.auth)
         .expect(200);
       expect(own.body.history.every((h: { value: number }) => h.value === 0)).toBe(true);
+    });
+  });
+
+  describe('an agency', () => {
+    it('reads an authorized account’s forecast and goals only while the authorization lasts', async () => {
+      const query = { metric: 'plays', socialAccountId: seasonalAccount, from: dayAgo(56), to: dayAgo(1) };
+      const [forBrand, forAgency] = await Promise.all(
+        [
+          [brand, analyst],
+          [agency, agencyAnalyst],
+        ].map(([org, user]) =>
+          t
+            .http()
+            .get(`${base(org as FixtureOrg)}/reports/forecast`)
+            .query(query)
+            .set((user as TestUser).auth)
+            .expect(200),
+        ),
+      );
+      expect(forAgency.body.history).toEqual(forBrand.body.history);
+      const goal = await t
+        .http()
+        .post(`${base(agency)}/optimization-goals`)
+        .set(agencyAnalyst.auth)
+        .send({
+          name: 'Agency plays',
+          metric: 'plays',
+          baselineFrom: dayAgo(59),
+          baselineTo: dayAgo(32),
+          targetValue: 300,
+          deadline: new Date(NOW.getTime() + 30 * DAY).toISOString(),
+        })
+        .expect(201);
+      // Both authorized accounts are measured: the mean is over their summed plays.
+      const summed: number[] = [];
+      for (let ago = 59; ago >= 32; ago--)
+        summed.push((seasonalPlays.get(ago) ?? 0) + (stepPlays.get(ago) ?? 0));
+      expect(goal.body.baseline.mean).toBeCloseTo(mean(summed), 3);
+      try {
+        t.clock.set(new Date(NOW.getTime() + 11 * DAY));
+        await t
+          .http()
+          .get(`${base(agency)}/reports/forecast`)
+          .query(query)
+          .set(agencyAnalyst.auth)
+          .expect(404);
+        await t
+          .http()
+          .get(`${base(agency)}/optimization-goals/${goal.body.id}`)
+          .set(agencyAnalyst.auth)
+          .expect(404);
+      } finally {
+        t.clock.set(NOW);
+      }
     });
   });
 
