@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { GoalsService } from '../src/modules/analytics/insights/goals.service';
+import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
 import { makeUser, TestUser } from './support/factories';
 import { FixtureOrg, insertMember, insertOrg, insertUnit } from './support/org-fixtures';
 import { insertAccount, insertAssignment, insertAuthorization } from './support/social-fixtures';
@@ -493,6 +494,16 @@ describe('analytics insights: audience, segments, forecast, optimization goals',
           expect(read.body.finalValue).toBeCloseTo(lastWeek, 3);
           expect(read.body.evaluatedAt).toBe(new Date(NOW.getTime() + 2 * 3_600_000).toISOString());
         }
+        // The owner was told once per goal.
+        await t.get(OutboxService).drain();
+        const told: { type: string; data: { goalId: string } }[] = await t.db.query(
+          `SELECT type, data FROM notifications WHERE user_id = $1 AND type LIKE 'analytics.goal.%' ORDER BY type`,
+          [analyst.id],
+        );
+        expect(told.map((n) => [n.type, n.data.goalId])).toEqual([
+          ['analytics.goal.achieved', achieved.body.id],
+          ['analytics.goal.missed', missed.body.id],
+        ]);
         const judged = await t
           .http()
           .patch(`${base(brand)}/optimization-goals/${achieved.body.id}`)

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../../platform/clock/clock';
 import { DomainError, ErrorCode } from '../../../platform/errors';
 import { assertIfMatch, Versioned } from '../../../platform/http/etag';
+import { NotificationsService } from '../../../platform/notifications/notifications.service';
 import { Page, PageQueryDto, paginateSql } from '../../../platform/http/pagination';
 import { localDay, rate } from '../../../platform/reports';
 import { Actor } from '../../access/actor';
@@ -100,6 +101,7 @@ export class GoalsService {
     private readonly timeZones: OrganizationTimeZones,
     private readonly reportScope: AnalyticsReportScope,
     private readonly series: DailySeriesReader,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async list(scope: DataScope, query: PageQueryDto & GoalListQueryDto): Promise<Page<GoalSummaryDto>> {
@@ -277,12 +279,26 @@ export class GoalsService {
         );
         for (const row of rows) {
           const progress = await this.progress(row, await this.timeZones.of(row.org_id));
+          const state: GoalState = progress.reached ? 'achieved' : 'missed';
           await manager.query(
             `UPDATE analytics_goals SET state = $3, final_value = $4, evaluated_at = $5, updated_at = $5,
                     version = version + 1
               WHERE org_id = $1 AND id = $2 AND state = 'active'`,
-            [row.org_id, row.id, progress.reached ? 'achieved' : 'missed', progress.current, now],
+            [row.org_id, row.id, state, progress.current, now],
           );
+          // The owner hears of it in the same transaction (the outbox delivers once it commits).
+          if (row.owner_id) {
+            await this.notifications.notify(manager, {
+              userIds: [row.owner_id],
+              orgId: row.org_id,
+              type: `analytics.goal.${state}`,
+              title: `Goal ${state}: ${row.name}`,
+              body:
+                `${row.metric} averaged ${round4(progress.current)} a day over ${progress.from}–${progress.to} ` +
+                `against a target of ${row.target_value} (baseline ${round4(row.baseline_mean)}).`,
+              data: { goalId: row.id, state, finalValue: round4(progress.current) },
+            });
+          }
         }
         return rows.length;
       });
