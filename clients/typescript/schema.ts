@@ -5552,6 +5552,11 @@ export interface components {
       productRef: string | null;
       /** Format: date-time */
       resolvedAt: string | null;
+      /**
+       * @description The ticket's SLA now: policy, due times, whether the clock is paused and the minutes left of each
+       *     running target. Null when no SLA is kept for the ticket.
+       */
+      sla: components['schemas']['TicketSlaSummaryDto'] | null;
       /** Format: uuid */
       socialAccountId: string | null;
       solution: string | null;
@@ -5686,6 +5691,24 @@ export interface components {
       target: 'first_response' | 'next_response' | 'resolution' | null;
     };
     TicketSlaRemainingDto: {
+      firstResponse: number | null;
+      nextResponse: number | null;
+      resolution: number | null;
+    };
+    TicketSlaSummaryDto: {
+      /** Format: date-time */
+      firstResponseDueAt: string | null;
+      /** Format: date-time */
+      nextResponseDueAt: string | null;
+      paused: boolean;
+      /** Format: uuid */
+      policyId: string | null;
+      policyName: string | null;
+      remainingMinutes: components['schemas']['TicketSlaSummaryRemainingDto'];
+      /** Format: date-time */
+      resolutionDueAt: string | null;
+    };
+    TicketSlaSummaryRemainingDto: {
       firstResponse: number | null;
       nextResponse: number | null;
       resolution: number | null;
