@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { provisionServiceLevels } from '../src/modules/service-levels/provisioning';
 import { TicketSlaReader } from '../src/modules/ticket-slas/ticket-sla-reader';
 import { TicketSecrets } from '../src/modules/tickets/ticket-secrets';
@@ -25,6 +26,7 @@ describe('customer service across modules', () => {
   let supervisor: TestUser;
   let manager: TestUser;
   let otherOwner: TestUser;
+  let owner: TestUser;
 
   const api = (path: string, o: FixtureOrg = org) => `/api/v1/orgs/${o.id}${path}`;
   const problem = (res: { status: number; headers: Record<string, string> }, status: number) => {
@@ -83,9 +85,10 @@ describe('customer service across modules', () => {
     await provisionServiceLevels(t.db, other.id);
     teamA = await insertUnit(t, org, org.rootUnitId, 'Team A');
     teamB = await insertUnit(t, org, org.rootUnitId, 'Team B');
-    [a1, agentB, supervisor, manager, otherOwner] = await Promise.all(
-      Array.from({ length: 5 }, () => makeUser(t)),
+    [a1, agentB, supervisor, manager, otherOwner, owner] = await Promise.all(
+      Array.from({ length: 6 }, () => makeUser(t)),
     );
+    await insertMember(t, org, owner.id, { grants: [{ role: 'owner' }] });
     await insertMember(t, org, a1.id, {
       unitId: teamA,
       grants: [{ role: 'service_agent', unitId: teamA, scope: 'unit' }],
@@ -385,6 +388,184 @@ describe('customer service across modules', () => {
       const bad = await t.http().get(api(url)).query({ cursor: 'nope' }).set(a1.auth);
       problem(bad, 400);
       expect(bad.body.errors[0].field).toBe('cursor');
+    });
+  });
+
+  describe('lifetime value from analytics purchases', () => {
+    type Tracked = { type: string; userId: string; amount?: number };
+    const ingest = async (o: FixtureOrg, user: TestUser, events: Tracked[]) => {
+      const now = t.clock.now().getTime();
+      const res = await t
+        .http()
+        .post(`/api/v1/orgs/${o.id}/events/batch`)
+        .set(user.auth)
+        .send({
+          events: events.map((e, i) => ({
+            eventId: randomUUID(),
+            occurredAt: new Date(now - (i + 1) * 60_000).toISOString(),
+            ...e,
+          })),
+        });
+      expect(res.status).toBe(200);
+      expect(res.body.refusals ?? []).toEqual([]);
+    };
+    /** What the test expects: the purchases of these user ids among what it sent, summed here. */
+    const expected = (events: Tracked[], userIds: string[]) => {
+      const bought = events.filter((e) => e.type === 'purchase' && userIds.includes(e.userId));
+      return { fen: bought.reduce((sum, e) => sum + e.amount!, 0), count: bought.length };
+    };
+    const createCustomer = async (body: Record<string, unknown>) => {
+      const res = await t
+        .http()
+        .post(api('/customers'))
+        .set(a1.auth)
+        .send({ kind: 'person', ...body });
+      expect(res.status).toBe(201);
+      return res.body as { id: string; lifetimeValueFen: number; lifetimeValueSource: string };
+    };
+    const getCustomer = async (id: string) =>
+      (
+        await t
+          .http()
+          .get(api(`/customers/${id}`))
+          .set(a1.auth)
+          .expect(200)
+      ).body;
+
+    it('sums the purchase events of the linked user ids, else shows the entered value; merges carry the links', async () => {
+      t.clock.set(new Date('2026-03-20T04:00:00Z'));
+      const buyer = await createCustomer({
+        displayName: 'Buyer',
+        lifetimeValueFen: 5_000,
+        contactPoints: [
+          { kind: 'analytics', value: 'u-1' },
+          { kind: 'analytics', value: 'u-2' },
+        ],
+      });
+      // Linked, but nothing bought yet: the entered value.
+      expect(buyer).toMatchObject({ lifetimeValueFen: 5_000, lifetimeValueSource: 'entered' });
+      const second = await createCustomer({
+        displayName: 'Buyer (second account)',
+        lifetimeValueFen: 700,
+        contactPoints: [{ kind: 'analytics', value: 'u-3' }],
+      });
+      const unlinked = await createCustomer({ displayName: 'Walk-in', lifetimeValueFen: 1_200 });
+
+      const events: Tracked[] = [
+        { type: 'purchase', userId: 'u-1', amount: 12_990 },
+        { type: 'purchase', userId: 'u-1', amount: 1_010 },
+        { type: 'purchase', userId: 'u-2', amount: 3_000 },
+        { type: 'conversion', userId: 'u-1', amount: 999 },
+        { type: 'page_view', userId: 'u-2' },
+        { type: 'purchase', userId: 'u-3', amount: 7_000 },
+        { type: 'purchase', userId: 'u-9', amount: 40_000 },
+      ];
+      await ingest(org, owner, events);
+      // The same user id buying in another organization counts there, not here.
+      await ingest(other, otherOwner, [{ type: 'purchase', userId: 'u-1', amount: 99_999 }]);
+
+      const own = expected(events, ['u-1', 'u-2']);
+      expect(await getCustomer(buyer.id)).toMatchObject({
+        lifetimeValueFen: own.fen,
+        lifetimeValueSource: 'analytics',
+        enteredLifetimeValueFen: 5_000,
+        analyticsPurchases: own.count,
+      });
+      const list = await t.http().get(api('/customers')).query({ limit: 100 }).set(a1.auth).expect(200);
+      const byId = new Map(list.body.items.map((c: { id: string }) => [c.id, c]));
+      expect(byId.get(buyer.id)).toMatchObject({
+        lifetimeValueFen: own.fen,
+        lifetimeValueSource: 'analytics',
+      });
+      expect(byId.get(second.id)).toMatchObject({
+        lifetimeValueFen: expected(events, ['u-3']).fen,
+        lifetimeValueSource: 'analytics',
+      });
+      expect(byId.get(unlinked.id)).toMatchObject({
+        lifetimeValueFen: 1_200,
+        lifetimeValueSource: 'entered',
+        analyticsPurchases: 0,
+      });
+
+      // Merging moves the second profile's analytics id, so its purchases count on the target; entered
+      // values add up as before.
+      const merged = await t
+        .http()
+        .post(api(`/customers/${buyer.id}/merge`))
+        .set(a1.auth)
+        .send({ sourceId: second.id })
+        .expect(200);
+      const all = expected(events, ['u-1', 'u-2', 'u-3']);
+      expect(merged.body).toMatchObject({
+        lifetimeValueFen: all.fen,
+        lifetimeValueSource: 'analytics',
+        enteredLifetimeValueFen: 5_700,
+        analyticsPurchases: all.count,
+      });
+
+      // Linking the unlinked profile to an id that bought elsewhere in the org switches its source.
+      const linked = await t
+        .http()
+        .post(api(`/customers/${unlinked.id}/contact-points`))
+        .set(a1.auth)
+        .send({ kind: 'analytics', value: 'u-9' })
+        .expect(201);
+      expect(linked.status).toBe(201);
+      expect(await getCustomer(unlinked.id)).toMatchObject({
+        lifetimeValueFen: expected(events, ['u-9']).fen,
+        lifetimeValueSource: 'analytics',
+        enteredLifetimeValueFen: 1_200,
+      });
+    });
+
+    it('an analytics id belongs to one profile (409), must be a valid id (400), and stays in its tenant (404)', async () => {
+      const first = await createCustomer({
+        displayName: 'Holder',
+        contactPoints: [{ kind: 'analytics', value: 'u-unique' }],
+      });
+      const clash = await t
+        .http()
+        .post(api('/customers'))
+        .set(a1.auth)
+        .send({
+          kind: 'person',
+          displayName: 'Clash',
+          contactPoints: [{ kind: 'analytics', value: 'u-unique' }],
+        });
+      problem(clash, 409);
+      expect(clash.body.errors[0].field).toBe('contactPoints[0].value');
+      const tooLong = await t
+        .http()
+        .post(api('/customers'))
+        .set(a1.auth)
+        .send({
+          kind: 'person',
+          displayName: 'Long',
+          contactPoints: [{ kind: 'analytics', value: 'x'.repeat(129) }],
+        });
+      problem(tooLong, 400);
+      expect(tooLong.body.errors[0].field).toBe('contactPoints[0].value');
+      problem(
+        await t
+          .http()
+          .get(api(`/customers/${first.id}`, other))
+          .set(otherOwner.auth),
+        404,
+      );
+      problem(
+        await t
+          .http()
+          .get(api(`/customers/${first.id}`))
+          .set(agentB.auth),
+        404,
+      );
+      problem(
+        await t
+          .http()
+          .get(api(`/customers/${first.id}`))
+          .set(manager.auth),
+        403,
+      );
     });
   });
 });

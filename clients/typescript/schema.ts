@@ -3511,17 +3511,20 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      kind: 'phone' | 'email' | 'douyin' | 'wechat';
+      kind: 'phone' | 'email' | 'douyin' | 'wechat' | 'analytics';
       primary: boolean;
       /** @description Phones and emails masked (138****0000, a***@example.com) unless read unmasked */
       value: string;
     };
     ContactPointInputDto: {
       /** @enum {string} */
-      kind: 'phone' | 'email' | 'douyin' | 'wechat';
+      kind: 'phone' | 'email' | 'douyin' | 'wechat' | 'analytics';
       /** @description Make it the primary point of its kind (the first of a kind always is). */
       primary?: boolean;
-      /** @description A phone (CN mobile, or E.164 with +), an email, or a Douyin / WeChat id; stored normalised. */
+      /**
+       * @description A phone (CN mobile, or E.164 with +), an email, a Douyin / WeChat id, or the customer's analytics
+       *     `userId` (kind `analytics`, 1–128 characters, which links the profile's purchases); stored normalised.
+       */
       value: string;
     };
     ContactViewDto: {
@@ -3734,7 +3737,7 @@ export interface components {
       kind: 'person' | 'company';
       /**
        * Format: int64
-       * @description Entered by hand for now, integer fen.
+       * @description Entered by hand, integer fen; shown while the profile has no analytics purchases.
        */
       lifetimeValueFen?: number;
       /**
@@ -4025,6 +4028,8 @@ export interface components {
       storedBy: string | null;
     };
     CustomerDto: {
+      /** @description How many analytics purchases `lifetimeValueFen` sums; 0 when the entered value is shown. */
+      analyticsPurchases: number;
       companyName: string | null;
       consentDataProcessing: boolean;
       consentMarketing: boolean;
@@ -4032,6 +4037,11 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       displayName: string;
+      /**
+       * Format: int64
+       * @description The value entered by hand (create, edit, summed by merges), integer fen, whatever the source shown.
+       */
+      enteredLifetimeValueFen: number;
       /** Format: uuid */
       id: string;
       /** @enum {string} */
@@ -4040,9 +4050,15 @@ export interface components {
       lastContactAt: string | null;
       /**
        * Format: int64
-       * @description Integer fen; entered by hand for now
+       * @description Integer fen. The sum of the `purchase` events of the profile's analytics user ids (its `analytics`
+       *     contact points, including those of profiles merged into it) when there are any, else the entered value.
        */
       lifetimeValueFen: number;
+      /**
+       * @description Where `lifetimeValueFen` comes from: `analytics` purchases, or the `entered` value.
+       * @enum {string}
+       */
+      lifetimeValueSource: 'analytics' | 'entered';
       /** @description True when phones and emails are masked in this answer */
       masked: boolean;
       /** Format: uuid */
