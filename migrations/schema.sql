@@ -516,7 +516,7 @@ CREATE TABLE public.customer_contact_points (
     is_primary boolean DEFAULT false NOT NULL,
     created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
     retired_at timestamp(3) with time zone,
-    CONSTRAINT customer_contact_points_kind_check CHECK (((kind)::text = ANY ((ARRAY['phone'::character varying, 'email'::character varying, 'douyin'::character varying, 'wechat'::character varying])::text[])))
+    CONSTRAINT customer_contact_points_kind_check CHECK (((kind)::text = ANY ((ARRAY['phone'::character varying, 'email'::character varying, 'douyin'::character varying, 'wechat'::character varying, 'analytics'::character varying])::text[])))
 );
 
 CREATE TABLE public.customer_events (
@@ -1598,6 +1598,8 @@ CREATE INDEX analytics_event_ids_occurred_brin ON public.analytics_event_ids USI
 CREATE INDEX analytics_events_account_idx ON ONLY public.analytics_events USING btree (org_id, social_account_id, occurred_at) WHERE (social_account_id IS NOT NULL);
 
 CREATE INDEX analytics_events_occurred_brin ON ONLY public.analytics_events USING brin (occurred_at) WITH (pages_per_range='32');
+
+CREATE INDEX analytics_events_purchases_by_user_idx ON ONLY public.analytics_events USING btree (org_id, user_id) INCLUDE (amount_fen) WHERE (((type)::text = 'purchase'::text) AND (user_id IS NOT NULL));
 
 CREATE INDEX analytics_events_received_brin ON ONLY public.analytics_events USING brin (received_at) WITH (pages_per_range='32');
 

@@ -3815,17 +3815,20 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      kind: 'phone' | 'email' | 'douyin' | 'wechat';
+      kind: 'phone' | 'email' | 'douyin' | 'wechat' | 'analytics';
       primary: boolean;
       /** @description Phones and emails masked (138****0000, a***@example.com) unless read unmasked */
       value: string;
     };
     ContactPointInputDto: {
       /** @enum {string} */
-      kind: 'phone' | 'email' | 'douyin' | 'wechat';
+      kind: 'phone' | 'email' | 'douyin' | 'wechat' | 'analytics';
       /** @description Make it the primary point of its kind (the first of a kind always is). */
       primary?: boolean;
-      /** @description A phone (CN mobile, or E.164 with +), an email, or a Douyin / WeChat id; stored normalised. */
+      /**
+       * @description A phone (CN mobile, or E.164 with +), an email, a Douyin / WeChat id, or the customer's analytics
+       *     `userId` (kind `analytics`, 1–128 characters, which links the profile's purchases); stored normalised.
+       */
       value: string;
     };
     ContactViewDto: {
@@ -4056,7 +4059,7 @@ export interface components {
       kind: 'person' | 'company';
       /**
        * Format: int64
-       * @description Entered by hand for now, integer fen.
+       * @description Entered by hand, integer fen; shown while the profile has no analytics purchases.
        */
       lifetimeValueFen?: number;
       /**
@@ -4398,6 +4401,8 @@ export interface components {
       storedBy: string | null;
     };
     CustomerDto: {
+      /** @description How many analytics purchases `lifetimeValueFen` sums; 0 when the entered value is shown. */
+      analyticsPurchases: number;
       companyName: string | null;
       consentDataProcessing: boolean;
       consentMarketing: boolean;
@@ -4405,6 +4410,11 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       displayName: string;
+      /**
+       * Format: int64
+       * @description The value entered by hand (create, edit, summed by merges), integer fen, whatever the source shown.
+       */
+      enteredLifetimeValueFen: number;
       /** Format: uuid */
       id: string;
       /** @enum {string} */
@@ -4413,9 +4423,15 @@ export interface components {
       lastContactAt: string | null;
       /**
        * Format: int64
-       * @description Integer fen; entered by hand for now
+       * @description Integer fen. The sum of the `purchase` events of the profile's analytics user ids (its `analytics`
+       *     contact points, including those of profiles merged into it) when there are any, else the entered value.
        */
       lifetimeValueFen: number;
+      /**
+       * @description Where `lifetimeValueFen` comes from: `analytics` purchases, or the `entered` value.
+       * @enum {string}
+       */
+      lifetimeValueSource: 'analytics' | 'entered';
       /** @description True when phones and emails are masked in this answer */
       masked: boolean;
       /** Format: uuid */
@@ -6132,6 +6148,11 @@ export interface components {
       productRef: string | null;
       /** Format: date-time */
       resolvedAt: string | null;
+      /**
+       * @description The ticket's SLA now: policy, due times, whether the clock is paused and the minutes left of each
+       *     running target. Null when no SLA is kept for the ticket.
+       */
+      sla: components['schemas']['TicketSlaSummaryDto'] | null;
       /** Format: uuid */
       socialAccountId: string | null;
       solution: string | null;
@@ -6266,6 +6287,24 @@ export interface components {
       target: 'first_response' | 'next_response' | 'resolution' | null;
     };
     TicketSlaRemainingDto: {
+      firstResponse: number | null;
+      nextResponse: number | null;
+      resolution: number | null;
+    };
+    TicketSlaSummaryDto: {
+      /** Format: date-time */
+      firstResponseDueAt: string | null;
+      /** Format: date-time */
+      nextResponseDueAt: string | null;
+      paused: boolean;
+      /** Format: uuid */
+      policyId: string | null;
+      policyName: string | null;
+      remainingMinutes: components['schemas']['TicketSlaSummaryRemainingDto'];
+      /** Format: date-time */
+      resolutionDueAt: string | null;
+    };
+    TicketSlaSummaryRemainingDto: {
       firstResponse: number | null;
       nextResponse: number | null;
       resolution: number | null;
