@@ -1749,6 +1749,8 @@ CREATE INDEX social_accounts_org_idx ON public.social_accounts USING btree (org_
 
 CREATE INDEX ticket_deliveries_ticket_idx ON public.ticket_deliveries USING btree (ticket_id, created_at);
 
+CREATE INDEX ticket_events_report_idx ON public.ticket_events USING btree (org_id, action, created_at) WHERE ((action)::text = ANY ((ARRAY['replied'::character varying, 'escalate'::character varying])::text[]));
+
 CREATE INDEX ticket_events_ticket_idx ON public.ticket_events USING btree (ticket_id, seq);
 
 CREATE INDEX ticket_follow_ups_due_idx ON public.ticket_follow_ups USING btree (due_at) WHERE ((status)::text = 'scheduled'::text);
@@ -1756,6 +1758,8 @@ CREATE INDEX ticket_follow_ups_due_idx ON public.ticket_follow_ups USING btree (
 CREATE INDEX ticket_follow_ups_org_idx ON public.ticket_follow_ups USING btree (org_id, status, due_at, id);
 
 CREATE INDEX ticket_messages_ticket_idx ON public.ticket_messages USING btree (ticket_id, created_at, id);
+
+CREATE INDEX ticket_sla_events_breached_idx ON public.ticket_sla_events USING btree (org_id, at) WHERE ((kind)::text = 'breached'::text);
 
 CREATE INDEX ticket_sla_events_ticket_idx ON public.ticket_sla_events USING btree (org_id, ticket_id, seq);
 
@@ -1772,6 +1776,8 @@ CREATE INDEX tickets_org_assignee_idx ON public.tickets USING btree (org_id, ass
 CREATE INDEX tickets_org_created_idx ON public.tickets USING btree (org_id, created_at, id);
 
 CREATE INDEX tickets_org_customer_idx ON public.tickets USING btree (org_id, customer_id);
+
+CREATE INDEX tickets_org_resolved_idx ON public.tickets USING btree (org_id, resolved_at) WHERE (resolved_at IS NOT NULL);
 
 CREATE INDEX tickets_org_unit_created_idx ON public.tickets USING btree (org_id, unit_id, created_at, id);
 

@@ -1924,6 +1924,116 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/service-reports/backlog': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Open tickets at the end of the period, by age and state
+     * @description Tickets created before the end of the period (or now, when that is still to come) and neither resolved nor closed then, by the state they were in then and by age: < 1 day, 1–3 days, 3–7 days, > 7 days. `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getBacklogReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/service-reports/first-response': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * First-response times of tickets first answered in the period
+     * @description A ticket counts in the bucket of its first public reply by a member. Count, nearest-rank median and p90 in working minutes (on the ticket’s SLA calendar, pauses excluded) and in wall-clock minutes (pauses included), per `interval` bucket, and per `groupBy` (agent, unit, type) when asked. `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getFirstResponseReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/service-reports/resolution': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Resolution times of tickets resolved in the period
+     * @description A ticket counts in the bucket of its last resolution when it is resolved or closed now (a reopened ticket counts again once resolved again). Count, nearest-rank median and p90 in working minutes (on the ticket’s SLA calendar, pauses excluded) and in wall-clock minutes (pauses included), per `interval` bucket, and per `groupBy` (agent, unit, type) when asked. `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getResolutionReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/service-reports/sla-attainment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * SLA attainment per policy and target, breaches and escalations in the period
+     * @description Per policy applied: first-response and resolution targets met and breached in the period and the attainment (met / decided, null when none was decided), every breach recorded (next response included), and escalations (manual by members, automatic by the breach sweep). `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getSlaAttainmentReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/service-reports/volume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Tickets created in the period, by type and by channel per interval
+     * @description Every bucket of the period is listed, empty ones with zeros. `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getTicketVolumeReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{orgId}/sla-policies': {
     parameters: {
       query?: never;
@@ -3589,6 +3699,43 @@ export interface components {
       /** @enum {string} */
       platform: 'douyin' | 'kuaishou' | 'xiaohongshu' | 'weibo' | 'wechat_channels';
     };
+    BacklogAgeDto: {
+      /** @enum {string} */
+      age: 'lt_1d' | '1_3d' | '3_7d' | 'gt_7d';
+      count: number;
+    };
+    BacklogCellDto: {
+      /** @enum {string} */
+      age: 'lt_1d' | '1_3d' | '3_7d' | 'gt_7d';
+      count: number;
+      /** @enum {string} */
+      state: 'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed';
+    };
+    BacklogReportDto: {
+      /**
+       * Format: date-time
+       * @description The instant the backlog is taken at: the end of the period, or now when that is still to come.
+       */
+      at: string;
+      /** @description Every age bucket, in order (`lt_1d`, `1_3d`, `3_7d`, `gt_7d`). */
+      byAge: components['schemas']['BacklogAgeDto'][];
+      /** @description Every open state, in the state table's order. */
+      byState: components['schemas']['BacklogStateDto'][];
+      /** @description Every state × age pair, zeros included. */
+      cells: components['schemas']['BacklogCellDto'][];
+      /** Format: date */
+      from: string;
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      /** @description Open tickets at `at`. */
+      total: number;
+    };
+    BacklogStateDto: {
+      count: number;
+      /** @enum {string} */
+      state: 'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed';
+    };
     BaselineDto: {
       days: number;
       /** Format: date */
@@ -3685,6 +3832,14 @@ export interface components {
       question: string;
       /** @description Signed challenge, valid for a few minutes and usable once */
       token: string;
+    };
+    ChannelCountsDto: {
+      api: number;
+      douyin_dm: number;
+      email: number;
+      phone: number;
+      web: number;
+      wechat: number;
     };
     CheckFindingDto: {
       /**
@@ -4629,6 +4784,47 @@ export interface components {
       /** @description Stretches the clock stops (a ticket pending on the customer), as the tickets module passes them. */
       pauses?: components['schemas']['PauseDto'][];
     };
+    DurationBucketDto: {
+      /** @description The bucket's label: `2026-11-30` (day, week by its Monday), `2026-11` (month), `2026-11-30T09:00` (hour). */
+      bucket: string;
+      /** @description Tickets counted. */
+      count: number;
+      /** @description Elapsed real time, pauses included. */
+      wallClockMinutes: components['schemas']['MinuteFiguresDto'];
+      /** @description On the ticket's SLA calendar, pauses excluded (tickets without any calendar left out of these). */
+      workingMinutes: components['schemas']['MinuteFiguresDto'];
+    };
+    DurationFiguresDto: {
+      /** @description Tickets counted. */
+      count: number;
+      /** @description Elapsed real time, pauses included. */
+      wallClockMinutes: components['schemas']['MinuteFiguresDto'];
+      /** @description On the ticket's SLA calendar, pauses excluded (tickets without any calendar left out of these). */
+      workingMinutes: components['schemas']['MinuteFiguresDto'];
+    };
+    DurationGroupDto: {
+      buckets: components['schemas']['DurationBucketDto'][];
+      /** @description The agent's user id, the unit id or the ticket type; null for tickets assigned to nobody. */
+      key: string | null;
+      total: components['schemas']['DurationFiguresDto'];
+    };
+    DurationReportDto: {
+      /** @description Every bucket of the period, empty ones with count 0. */
+      buckets: components['schemas']['DurationBucketDto'][];
+      /** Format: date */
+      from: string;
+      /** @enum {string|null} */
+      groupBy: 'agent' | 'unit' | 'type' | null;
+      /** @description Per group (only with `groupBy`), ordered by key, unassigned last. */
+      groups: components['schemas']['DurationGroupDto'][];
+      /** @enum {string} */
+      interval: 'hour' | 'day' | 'week' | 'month';
+      /** @description The organization's time zone the days are cut in. */
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      total: components['schemas']['DurationFiguresDto'];
+    };
     EditorialDto: {
       category?: string;
       /** @description 加精. */
@@ -4680,6 +4876,12 @@ export interface components {
       contactPhone: string;
       creditCode: string;
       email: string;
+    };
+    EscalationCountsDto: {
+      /** @description By the SLA breach sweep. */
+      automatic: number;
+      /** @description By a member or an API key (`escalate` action). */
+      manual: number;
     };
     EventBatchDto: {
       /**
@@ -5173,6 +5375,12 @@ export interface components {
       name: string | null;
       url: string;
     };
+    MinuteFiguresDto: {
+      /** @description Nearest-rank median in minutes (2 decimals); null without tickets. */
+      median: number | null;
+      /** @description Nearest-rank 90th percentile in minutes (2 decimals); null without tickets. */
+      p90: number | null;
+    };
     ModerationPolicyDto: {
       /** @enum {string} */
       absoluteTermsAction: 'review' | 'block';
@@ -5382,6 +5590,20 @@ export interface components {
        */
       idNumberMasked: string;
       realName: string;
+    };
+    PolicyAttainmentDto: {
+      /** @description Targets breached in the period (first response, next response and resolution). */
+      breaches: number;
+      escalations: components['schemas']['EscalationCountsDto'];
+      firstResponse: components['schemas']['TargetAttainmentDto'];
+      /**
+       * Format: uuid
+       * @description The policy applied; null once deleted, or for tickets no policy matched.
+       */
+      policyId: string | null;
+      /** @description The policy's name when applied; null for tickets no policy matched. */
+      policyName: string | null;
+      resolution: components['schemas']['TargetAttainmentDto'];
     };
     PortraitDistributionDto: {
       /** @description Account-days of imported portraits with a non-empty distribution of the dimension. */
@@ -5929,6 +6151,17 @@ export interface components {
       /** @description Its share of the audience in basis points (0–10,000). */
       shareBp: number;
     };
+    SlaAttainmentReportDto: {
+      /** Format: date */
+      from: string;
+      /** @description One entry per policy with anything decided, breached or escalated in the period, by name. */
+      policies: components['schemas']['PolicyAttainmentDto'][];
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      /** @description All policies together. */
+      total: components['schemas']['PolicyAttainmentDto'];
+    };
     SlaConditionsDto: {
       channels?: ('phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api')[];
       /** @description Customer tiers such as `vip`, `normal` (compared case-insensitively). */
@@ -6089,6 +6322,12 @@ export interface components {
        * @description When the suspension ends by itself; omit for an indefinite suspension.
        */
       until?: string;
+    };
+    TargetAttainmentDto: {
+      /** @description met / (met + breached), 4 decimals (× 100 for a percentage); null when nothing was decided. */
+      attainment: number | null;
+      breached: number;
+      met: number;
     };
     TicketDeliveryDto: {
       body: string;
@@ -6433,6 +6672,11 @@ export interface components {
       utmMedium?: string;
       utmSource?: string;
       utmTerm?: string;
+    };
+    TypeCountsDto: {
+      after_sales: number;
+      complaint: number;
+      consultation: number;
     };
     UnitDto: {
       /** Format: date-time */
@@ -6889,6 +7133,26 @@ export interface components {
       items: components['schemas']['VerificationDto'][];
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
+    };
+    VolumeBucketDto: {
+      bucket: string;
+      byChannel: components['schemas']['ChannelCountsDto'];
+      byType: components['schemas']['TypeCountsDto'];
+      /** @description Tickets created in the bucket. */
+      total: number;
+    };
+    VolumeReportDto: {
+      buckets: components['schemas']['VolumeBucketDto'][];
+      byChannel: components['schemas']['ChannelCountsDto'];
+      byType: components['schemas']['TypeCountsDto'];
+      /** Format: date */
+      from: string;
+      /** @enum {string} */
+      interval: 'hour' | 'day' | 'week' | 'month';
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      total: number;
     };
     WeeklyHoursDto: {
       fri: components['schemas']['PeriodDto'][];
@@ -21788,6 +22052,631 @@ export interface operations {
       };
       /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
       415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getBacklogReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Backlog: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BacklogReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getFirstResponseReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Also answer the figures per `agent` (the ticket's assignee), `unit` (its queue) or `type`. */
+        groupBy?: 'agent' | 'unit' | 'type';
+        /** @description Bucket size: `hour` (periods of at most 31 days), `day` (default), `week` (ISO, from Monday) or `month`. */
+        interval?: 'hour' | 'day' | 'week' | 'month';
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description First-response times: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DurationReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getResolutionReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Also answer the figures per `agent` (the ticket's assignee), `unit` (its queue) or `type`. */
+        groupBy?: 'agent' | 'unit' | 'type';
+        /** @description Bucket size: `hour` (periods of at most 31 days), `day` (default), `week` (ISO, from Monday) or `month`. */
+        interval?: 'hour' | 'day' | 'week' | 'month';
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Resolution times: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DurationReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getSlaAttainmentReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description SLA attainment: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SlaAttainmentReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTicketVolumeReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Bucket size: `hour` (periods of at most 31 days), `day` (default), `week` (ISO, from Monday) or `month`. */
+        interval?: 'hour' | 'day' | 'week' | 'month';
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ticket volume: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VolumeReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
