@@ -2,3 +2,4 @@
 export { TicketSlasModule } from './ticket-slas.module';
 export { TicketSlaReader } from './ticket-sla-reader';
 export type { TicketSlaDto } from './ticket-sla.dto';
+export { unitSupervisors } from './unit-supervisors';

@@ -57,6 +57,6 @@ import { TicketsService } from './tickets.service';
     TicketSecrets,
     PublicTicketsService,
   ],
-  exports: [TicketEvents, TicketsService, TicketWorkflow],
+  exports: [TicketEvents, TicketsService, TicketWorkflow, TicketConnectors],
 })
 export class TicketsModule {}
