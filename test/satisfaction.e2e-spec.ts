@@ -686,3 +686,26 @@ describe('satisfaction surveys', () => {
     });
   });
 });
+
+describe('satisfaction surveys: rate limits of the public doors', () => {
+  let r: TestApp;
+  const previous = process.env.RATE_LIMIT_PER_MINUTE;
+  beforeAll(async () => {
+    r = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000' } });
+  });
+  afterAll(async () => {
+    process.env.RATE_LIMIT_PER_MINUTE = previous;
+    await r.close();
+  });
+
+  it('limits answers to 10 and reads to 30 a minute per client, as the public ticket endpoints', async () => {
+    const token = 'B'.repeat(43);
+    for (let i = 0; i < 10; i += 1) {
+      await r.http().post(`/api/v1/public/surveys/${token}`).send({ csat: 5 }).expect(404);
+    }
+    const limited = await r.http().post(`/api/v1/public/surveys/${token}`).send({ csat: 5 }).expect(429);
+    expect(limited.body).toMatchObject({ code: 'rate_limited' });
+    for (let i = 0; i < 30; i += 1) await r.http().get(`/api/v1/public/surveys/${token}`).expect(404);
+    await r.http().get(`/api/v1/public/surveys/${token}`).expect(429);
+  });
+});
