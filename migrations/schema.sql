@@ -809,6 +809,12 @@ CREATE TABLE public.satisfaction_follow_ups (
     supervisor_ids uuid[] NOT NULL,
     status text DEFAULT 'open'::text NOT NULL,
     created_at timestamp(3) with time zone NOT NULL,
+    csat smallint NOT NULL,
+    completed_at timestamp(3) with time zone,
+    completed_by uuid,
+    note text,
+    CONSTRAINT satisfaction_follow_ups_csat_check CHECK (((csat >= 1) AND (csat <= 5))),
+    CONSTRAINT satisfaction_follow_ups_done CHECK (((status = 'done'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT satisfaction_follow_ups_status_check CHECK ((status = ANY (ARRAY['open'::text, 'done'::text])))
 );
 
@@ -1729,6 +1735,8 @@ CREATE INDEX sandbox_publications_account_idx ON public.sandbox_publications USI
 
 CREATE INDEX sandbox_publications_content_idx ON public.sandbox_publications USING btree (content_id);
 
+CREATE INDEX satisfaction_follow_ups_open ON public.satisfaction_follow_ups USING btree (org_id, status, created_at, id);
+
 CREATE INDEX satisfaction_follow_ups_org ON public.satisfaction_follow_ups USING btree (org_id, created_at);
 
 CREATE INDEX satisfaction_surveys_customer ON public.satisfaction_surveys USING btree (org_id, customer_id, sent_at DESC) WHERE (customer_id IS NOT NULL);
@@ -2046,6 +2054,9 @@ ALTER TABLE ONLY public.sandbox_publications
 
 ALTER TABLE ONLY public.sandbox_publications
     ADD CONSTRAINT sandbox_publications_content_id_fkey FOREIGN KEY (content_id) REFERENCES public.contents(id);
+
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_completed_by_fkey FOREIGN KEY (completed_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.satisfaction_follow_ups
     ADD CONSTRAINT satisfaction_follow_ups_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;

@@ -370,6 +370,55 @@ describe('satisfaction surveys', () => {
         .set(a1.auth)
         .expect(200);
       expect(fineSurvey.body.followUp).toBeNull();
+
+      // The supervisors' list, in scope; completing one.
+      const listed = async (user: TestUser, query = '') =>
+        (
+          await t
+            .http()
+            .get(api(`/satisfaction-follow-ups?limit=100${query}`))
+            .set(user.auth)
+            .expect(200)
+        ).body.items as { id: string; ticketId: string; unitId: string; csat: number; status: string }[];
+      const ofA = await listed(supA);
+      expect(ofA.map((f) => f.ticketId)).toContain(ticket.id);
+      expect(ofA.map((f) => f.ticketId)).not.toContain(inB.id);
+      expect(ofA.find((f) => f.ticketId === ticket.id)).toMatchObject({
+        csat: 2,
+        status: 'open',
+        unitId: teamA,
+      });
+      expect((await listed(supOrg)).map((f) => f.ticketId)).toEqual(
+        expect.arrayContaining([ticket.id, inB.id]),
+      );
+      problem(await t.http().get(api('/satisfaction-follow-ups')).set(a1.auth), 403, 'permission_denied');
+      problem(await t.http().get(api('/satisfaction-follow-ups', other.id)).set(supA.auth), 404, 'not_found');
+      const complete = (user: TestUser, id: string, body: object = {}, orgId = org.id) =>
+        t
+          .http()
+          .post(api(`/satisfaction-follow-ups/${id}/complete`, orgId))
+          .set(user.auth)
+          .send(body);
+      const taskA = survey.body.followUp.id;
+      const taskB = surveyB.body.followUp.id;
+      problem(await complete(supA, taskB), 404, 'not_found');
+      problem(await complete(otherOwner, taskA, {}, other.id), 404, 'not_found');
+      problem(await complete(a1, taskA), 403, 'permission_denied');
+      const long = await complete(supA, taskA, { note: 'x'.repeat(2001) });
+      problem(long, 400, 'validation_failed');
+      expect(fields(long)).toEqual(['note']);
+      problem(await complete(supA, 'not-a-uuid'), 400, 'validation_failed');
+      const done = await complete(supA, taskA, { note: 'Called back, refunded' }).expect(200);
+      expect(done.body).toMatchObject({
+        id: taskA,
+        status: 'done',
+        completedBy: supA.id,
+        note: 'Called back, refunded',
+        completedAt: t.clock.now().toISOString(),
+      });
+      problem(await complete(supOrg, taskA), 409, 'invalid_state');
+      expect((await listed(supA)).map((f) => f.id)).not.toContain(taskA);
+      expect((await listed(supA, '&status=done')).map((f) => f.id)).toEqual([taskA]);
     });
   });
 

@@ -8,6 +8,7 @@ import { Page, paginate } from '../../platform/http/pagination';
 import { NotificationsService } from '../../platform/notifications/notifications.service';
 import { OutboxService } from '../../platform/notifications/outbox/outbox.service';
 import { OutboxEnvelope } from '../../platform/notifications/outbox/outbox.types';
+import { Actor } from '../access/actor';
 import { DataScope } from '../access/data-scope';
 import { OrganizationTimeZones } from '../organizations/organization-time-zones';
 import { unitSupervisors } from '../ticket-slas';
@@ -18,6 +19,9 @@ import { TicketsService } from '../tickets/tickets.service';
 import {
   AnswerSurveyDto,
   COMMENT_MAX_LENGTH,
+  CompleteSatisfactionFollowUpDto,
+  ListSatisfactionFollowUpsQueryDto,
+  SurveyFollowUpDto,
   DEFAULT_EXPIRY_DAYS,
   ListSurveysQueryDto,
   NpsMode,
@@ -27,7 +31,16 @@ import {
   SurveyDto,
   UpdateSatisfactionSettingsDto,
 } from './satisfaction.dto';
-import { SURVEY_COLUMNS, SURVEY_JOINS, SurveyRow, surveyStatus, toSurveyDto } from './survey-row';
+import {
+  FOLLOW_UP_COLUMNS,
+  FollowUpRow,
+  SURVEY_COLUMNS,
+  SURVEY_JOINS,
+  SurveyRow,
+  surveyStatus,
+  toFollowUpDto,
+  toSurveyDto,
+} from './survey-row';
 import { SURVEY_TOKEN, SurveyTokens } from './survey-tokens';
 
 export const SURVEY_SEND_EVENT = 'satisfaction.survey.send';
@@ -203,9 +216,9 @@ export class SatisfactionSurveys implements TicketChangeListener, OnModuleInit {
   private async openFollowUp(manager: EntityManager, survey: SurveyRow, csat: number, now: Date) {
     const supervisors = (await unitSupervisors(manager, [survey.unit_id])).get(survey.unit_id) ?? [];
     const [task]: { id: string }[] = await manager.query(
-      `INSERT INTO satisfaction_follow_ups (org_id, survey_id, ticket_id, unit_id, supervisor_ids, created_at)
-       VALUES ($1, $2, $3, $4, $5::uuid[], $6) RETURNING id`,
-      [survey.org_id, survey.id, survey.ticket_id, survey.unit_id, supervisors, now],
+      `INSERT INTO satisfaction_follow_ups (org_id, survey_id, ticket_id, unit_id, csat, supervisor_ids, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7) RETURNING id`,
+      [survey.org_id, survey.id, survey.ticket_id, survey.unit_id, csat, supervisors, now],
     );
     await this.notifications.notify(manager, {
       userIds: supervisors,
@@ -280,6 +293,61 @@ export class SatisfactionSurveys implements TicketChangeListener, OnModuleInit {
     );
     if (!rows[0]) throw DomainError.notFound('Survey');
     return toSurveyDto(rows[0], this.clock.now());
+  }
+
+  /** Low-score follow-ups within the caller's `tickets:supervise` scope (the ticket's unit), oldest first. */
+  async listFollowUps(
+    scope: DataScope,
+    query: ListSatisfactionFollowUpsQueryDto,
+  ): Promise<Page<SurveyFollowUpDto>> {
+    const qb = this.dataSource
+      .createQueryBuilder()
+      .select(FOLLOW_UP_COLUMNS)
+      .from('satisfaction_follow_ups', 'f')
+      .where('f.status = :status', { status: query.status ?? 'open' });
+    scope.apply(qb, { org: 'f.org_id', unit: 'f.unit_id' });
+    if (query.unitId) qb.andWhere('f.unit_id = :unitId', { unitId: query.unitId });
+    return paginate(qb, {
+      query,
+      sort: { key: { column: 'f.created_at', kind: 'timestamp', milliseconds: true }, direction: 'ASC' },
+      idColumn: 'f.id',
+      fetch: (q) => q.getRawMany<FollowUpRow>(),
+      sortValue: (row) => row.created_at,
+      idValue: (row) => row.id,
+      map: toFollowUpDto,
+    });
+  }
+
+  /** A supervisor marks a follow-up done (409 `invalid_state` when it is already). Out of scope: 404. */
+  async completeFollowUp(
+    actor: Actor,
+    scope: DataScope,
+    id: string,
+    dto: CompleteSatisfactionFollowUpDto,
+  ): Promise<SurveyFollowUpDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: (FollowUpRow & { unit_path: string })[] = await manager.query(
+        `SELECT ${FOLLOW_UP_COLUMNS}, u.path::text AS unit_path FROM satisfaction_follow_ups f
+           JOIN org_units u ON u.id = f.unit_id
+          WHERE f.id = $1 AND f.org_id = $2 FOR UPDATE OF f`,
+        [id, scope.orgId],
+      );
+      const row = rows[0];
+      if (!row || !scope.permits({ unitPath: row.unit_path, ownerId: null }))
+        throw DomainError.notFound('Follow-up');
+      if (row.status === 'done') {
+        throw new DomainError(ErrorCode.InvalidState, 'The follow-up is already done', {
+          extensions: { currentState: 'done' },
+        });
+      }
+      const [done] = await queryRows<FollowUpRow>(
+        manager,
+        `UPDATE satisfaction_follow_ups f SET status = 'done', completed_at = $2, completed_by = $3, note = $4
+          WHERE f.id = $1 RETURNING ${FOLLOW_UP_COLUMNS}`,
+        [id, this.clock.now(), actor.userId, dto.note ? dto.note : null],
+      );
+      return toFollowUpDto(done);
+    });
   }
 
   async settings(orgId: string): Promise<SatisfactionSettingsDto> {

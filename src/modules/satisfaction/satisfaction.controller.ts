@@ -5,13 +5,17 @@ import { Page, PageOf } from '../../platform/http/pagination';
 import { ApiProblems } from '../../platform/http/problem.dto';
 import { uuidParam } from '../../platform/http/validation';
 import { ReportAnswer, ReportEndpoint } from '../../platform/reports';
-import { Authorize, Public, Scope } from '../access/authorize.decorator';
+import { Actor } from '../access/actor';
+import { Authorize, CurrentActor, Public, Scope } from '../access/authorize.decorator';
 import { DataScope } from '../access/data-scope';
 import { CsatReportDto, CsatReportQueryDto } from './csat-report.dto';
 import { CsatReportService } from './csat-report.service';
 import {
   AnswerSurveyDto,
+  CompleteSatisfactionFollowUpDto,
+  ListSatisfactionFollowUpsQueryDto,
   ListSurveysQueryDto,
+  SurveyFollowUpDto,
   PublicSurveyDto,
   SatisfactionSettingsDto,
   SurveyAnsweredDto,
@@ -22,6 +26,7 @@ import { SatisfactionSurveys } from './satisfaction-surveys.service';
 import { SURVEY_TOKEN_MAX_LENGTH } from './survey-tokens';
 
 const SurveyPageDto = PageOf(SurveyDto);
+const FollowUpPageDto = PageOf(SurveyFollowUpDto);
 const TOKEN_PARAM = {
   name: 'token',
   description: 'The survey link’s token, as sent to the customer',
@@ -115,6 +120,41 @@ export class SatisfactionController {
     @Param('ticketId', uuidParam('ticketId')) ticketId: string,
   ): Promise<SurveyDto> {
     return this.surveys.forTicket(scope, ticketId);
+  }
+
+  @Get('satisfaction-follow-ups')
+  @Authorize({ permission: 'tickets:supervise' })
+  @ApiOperation({
+    operationId: 'listSatisfactionFollowUps',
+    summary: 'Follow-ups opened by low scores (CSAT 1–2), oldest first (default `status=open`)',
+    description: 'Scoped by the unit the ticket had when it was resolved.',
+  })
+  @ApiOkResponse({ type: FollowUpPageDto })
+  @ApiProblems(400)
+  listSatisfactionFollowUps(
+    @Scope() scope: DataScope,
+    @Query() query: ListSatisfactionFollowUpsQueryDto,
+  ): Promise<Page<SurveyFollowUpDto>> {
+    return this.surveys.listFollowUps(scope, query);
+  }
+
+  @Post('satisfaction-follow-ups/:followUpId/complete')
+  @HttpCode(200)
+  @Authorize({ permission: 'tickets:supervise' })
+  @ApiOperation({
+    operationId: 'completeSatisfactionFollowUp',
+    summary: 'Mark a low-score follow-up done, with an optional note',
+    description: 'One outside the caller’s scope or of another organization is 404; one already done is 409.',
+  })
+  @ApiOkResponse({ type: SurveyFollowUpDto })
+  @ApiProblems(400, 409)
+  completeSatisfactionFollowUp(
+    @CurrentActor() actor: Actor,
+    @Scope() scope: DataScope,
+    @Param('followUpId', uuidParam('followUpId')) followUpId: string,
+    @Body() dto: CompleteSatisfactionFollowUpDto,
+  ): Promise<SurveyFollowUpDto> {
+    return this.surveys.completeFollowUp(actor, scope, followUpId, dto);
   }
 
   @Get('satisfaction-settings')

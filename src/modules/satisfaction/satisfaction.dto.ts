@@ -84,18 +84,65 @@ export class SurveyDeliveryDto {
   sentAt: string | null;
 }
 
+export const FOLLOW_UP_STATUSES = ['open', 'done'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+
+/** The task a CSAT of 1–2 opens for the supervisors of the ticket's unit. */
 export class SurveyFollowUpDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['open', 'done'] })
-  status: 'open' | 'done';
+  @ApiProperty({ format: 'uuid' })
+  surveyId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  ticketId: string;
+
+  @ApiProperty({ format: 'uuid', description: "The ticket's unit when it was resolved" })
+  unitId: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, description: 'The low score that opened it' })
+  csat: number;
+
+  @ApiProperty({ enum: FOLLOW_UP_STATUSES })
+  status: FollowUpStatus;
 
   @ApiProperty({ type: [String], description: "Supervisors of the ticket's unit who were told" })
   supervisorIds: string[];
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  completedAt: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  completedBy: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'What the supervisor did, as they wrote it' })
+  note: string | null;
+}
+
+export class ListSatisfactionFollowUpsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: FOLLOW_UP_STATUSES, default: 'open' })
+  @Optional()
+  @IsIn(FOLLOW_UP_STATUSES)
+  status?: FollowUpStatus;
+
+  /** Only follow-ups of tickets resolved in this unit. */
+  @Optional()
+  @IsUUID()
+  unitId?: string;
+}
+
+export class CompleteSatisfactionFollowUpDto {
+  /** What was done (called the customer back, refunded…). */
+  @Optional()
+  @Trim()
+  @IsString()
+  @MaxLength(COMMENT_MAX_LENGTH)
+  @HasNoControlCharacters()
+  note?: string;
 }
 
 export class SurveyDto {
