@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { XMLValidator } from 'fast-xml-parser';
 import { OutboxService } from '../src/platform/notifications/outbox/outbox.service';
 import { makeUser, TestUser } from './support/factories';
@@ -756,5 +758,88 @@ describe('satisfaction surveys: rate limits of the public doors', () => {
     expect(limited.body).toMatchObject({ code: 'rate_limited' });
     for (let i = 0; i < 30; i += 1) await r.http().get(`/api/v1/public/surveys/${token}`).expect(404);
     await r.http().get(`/api/v1/public/surveys/${token}`).expect(429);
+  });
+});
+
+describe('satisfaction surveys: email through a real local SMTP server', () => {
+  let e: TestApp;
+  let smtp: SMTPServer;
+  const received: { to: string[]; raw: string }[] = [];
+  let org: FixtureOrg;
+  let agent: TestUser;
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        let raw = '';
+        stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const port = (smtp.server.address() as AddressInfo).port;
+    e = await createTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    org = await insertOrg(e, { kind: 'brand', name: 'Kettle Co' });
+    agent = await makeUser(e);
+    await insertMember(e, org, agent.id, { grants: [{ role: 'service_agent', scope: 'org' }] });
+  });
+  afterAll(async () => {
+    delete process.env.SMTP_URL;
+    await e.close();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  });
+
+  it('mails the survey link to the customer and records the message with the token masked', async () => {
+    const api = (path: string) => `/api/v1/orgs/${org.id}${path}`;
+    const opened = await e
+      .http()
+      .post(api('/tickets'))
+      .set(agent.auth)
+      .send({
+        type: 'complaint',
+        channel: 'email',
+        subject: 'Kettle leaks',
+        contact: { name: 'Li Lei', email: 'lilei@example.com' },
+      })
+      .expect(201);
+    await e
+      .http()
+      .post(api(`/tickets/${opened.body.id}/resolve`))
+      .set(agent.auth)
+      .send({})
+      .expect(200);
+    await e.get(OutboxService).drain();
+    expect(received).toHaveLength(1);
+    expect(received[0].to).toEqual(['lilei@example.com']);
+    const unfolded = received[0].raw.replace(/=\r?\n/g, '');
+    const match = TOKEN.exec(unfolded);
+    expect(match).not.toBeNull();
+    const token = (match as RegExpExecArray)[1];
+
+    const [row] = await e.db.query(
+      'SELECT connector, recipient, message_body FROM satisfaction_surveys WHERE ticket_id = $1',
+      [opened.body.id],
+    );
+    expect(row).toMatchObject({ connector: 'email', recipient: 'lilei@example.com' });
+    expect(row.message_body).not.toContain(token);
+    expect(row.message_body).toContain(`${token.slice(0, 4)}…`);
+
+    await e.http().post(`/api/v1/public/surveys/${token}`).send({ csat: 4 }).expect(200);
+    const survey = await e
+      .http()
+      .get(api(`/tickets/${opened.body.id}/survey`))
+      .set(agent.auth)
+      .expect(200);
+    expect(survey.body).toMatchObject({
+      status: 'answered',
+      csat: 4,
+      delivery: { status: 'sent', connector: 'email', recipient: 'lilei@example.com' },
+    });
   });
 });
