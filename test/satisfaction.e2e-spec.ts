@@ -186,6 +186,19 @@ describe('satisfaction surveys', () => {
       expect(first.body.answeredAt).toBe(t.clock.now().toISOString());
       problem(await publicPost(token, { csat: 5 }), 410, 'survey_answered');
       problem(await publicGet(token), 410, 'survey_answered');
+
+      // Two answers at once: the row lock lets exactly one count.
+      const raced = await resolvedTicket(a1);
+      const racedToken = await tokenOf(raced.id);
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map((csat) => publicPost(racedToken, { csat: csat + 1 })),
+      );
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 410, 410, 410]);
+      const [{ n }] = await t.db.query(
+        `SELECT count(*)::int AS n FROM satisfaction_surveys WHERE ticket_id = $1 AND answered_at IS NOT NULL`,
+        [raced.id],
+      );
+      expect(n).toBe(1);
       const survey = await t
         .http()
         .get(api(`/tickets/${ticket.id}/survey`))
