@@ -14,12 +14,14 @@ import {
 } from './ticket-admin.controller';
 import { TicketAutoAssignment } from './ticket-assignment';
 import { TicketConnectors } from './ticket-connectors';
+import { TicketCustomerHistory } from './ticket-customer-history';
 import { TicketCustomers } from './ticket-customers';
 import { TicketEvents } from './ticket-events';
 import { TicketLinkCheck } from './ticket-links';
 import { TicketMessagesService } from './ticket-messages.service';
 import { TicketQueuesService } from './ticket-queues.service';
 import { TicketSecrets } from './ticket-secrets';
+import { TicketSlaViews } from './ticket-sla-view';
 import { TicketWorkflow } from './ticket-workflow.service';
 import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';
@@ -43,11 +45,13 @@ import { TicketsService } from './tickets.service';
   ],
   providers: [
     TicketEvents,
+    TicketSlaViews,
     TicketsService,
     TicketWorkflow,
     TicketAutoAssignment,
     TicketLinkCheck,
     TicketCustomers,
+    TicketCustomerHistory,
     TicketMessagesService,
     TicketConnectors,
     CannedRepliesService,
@@ -57,6 +61,6 @@ import { TicketsService } from './tickets.service';
     TicketSecrets,
     PublicTicketsService,
   ],
-  exports: [TicketEvents, TicketsService, TicketWorkflow, TicketConnectors],
+  exports: [TicketEvents, TicketSlaViews, TicketsService, TicketWorkflow, TicketConnectors],
 })
 export class TicketsModule {}
