@@ -852,6 +852,64 @@ CREATE TABLE public.sandbox_publications (
     published_at timestamp(3) with time zone NOT NULL
 );
 
+CREATE TABLE public.satisfaction_follow_ups (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    survey_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    supervisor_ids uuid[] NOT NULL,
+    status text DEFAULT 'open'::text NOT NULL,
+    created_at timestamp(3) with time zone NOT NULL,
+    csat smallint NOT NULL,
+    completed_at timestamp(3) with time zone,
+    completed_by uuid,
+    note text,
+    CONSTRAINT satisfaction_follow_ups_csat_check CHECK (((csat >= 1) AND (csat <= 5))),
+    CONSTRAINT satisfaction_follow_ups_done CHECK (((status = 'done'::text) = (completed_at IS NOT NULL))),
+    CONSTRAINT satisfaction_follow_ups_status_check CHECK ((status = ANY (ARRAY['open'::text, 'done'::text])))
+);
+
+CREATE TABLE public.satisfaction_settings (
+    org_id uuid NOT NULL,
+    expiry_days integer DEFAULT 7 NOT NULL,
+    nps text DEFAULT 'optional'::text NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT satisfaction_settings_expiry_days_check CHECK (((expiry_days >= 1) AND (expiry_days <= 90))),
+    CONSTRAINT satisfaction_settings_nps_check CHECK ((nps = ANY (ARRAY['off'::text, 'optional'::text, 'required'::text])))
+);
+
+CREATE TABLE public.satisfaction_surveys (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    resolution_seq bigint NOT NULL,
+    unit_id uuid NOT NULL,
+    agent_id uuid,
+    ticket_type text NOT NULL,
+    channel text NOT NULL,
+    customer_id uuid,
+    subject text NOT NULL,
+    recipient text,
+    token_hash bytea NOT NULL,
+    nps_mode text NOT NULL,
+    sent_at timestamp(3) with time zone NOT NULL,
+    expires_at timestamp(3) with time zone NOT NULL,
+    outbox_event_id bigint,
+    connector text,
+    message_subject text,
+    message_body text,
+    delivered_at timestamp(3) with time zone,
+    answered_at timestamp(3) with time zone,
+    csat smallint,
+    nps smallint,
+    comment text,
+    CONSTRAINT satisfaction_surveys_check CHECK (((answered_at IS NULL) = (csat IS NULL))),
+    CONSTRAINT satisfaction_surveys_csat_check CHECK (((csat >= 1) AND (csat <= 5))),
+    CONSTRAINT satisfaction_surveys_nps_check CHECK (((nps >= 0) AND (nps <= 10))),
+    CONSTRAINT satisfaction_surveys_nps_mode_check CHECK ((nps_mode = ANY (ARRAY['off'::text, 'optional'::text, 'required'::text])))
+);
+
 CREATE TABLE public.sensitive_word_lexicons (
     lexicon_id uuid GENERATED ALWAYS AS (COALESCE(org_id, '00000000-0000-0000-0000-000000000000'::uuid)) STORED NOT NULL,
     org_id uuid,
@@ -1470,6 +1528,27 @@ ALTER TABLE ONLY public.roles
 ALTER TABLE ONLY public.sandbox_publications
     ADD CONSTRAINT sandbox_publications_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_survey_id_key UNIQUE (survey_id);
+
+ALTER TABLE ONLY public.satisfaction_settings
+    ADD CONSTRAINT satisfaction_settings_pkey PRIMARY KEY (org_id);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_resolution_seq_key UNIQUE (resolution_seq);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_token_hash_key UNIQUE (token_hash);
+
 ALTER TABLE ONLY public.sensitive_word_lexicons
     ADD CONSTRAINT sensitive_word_lexicons_org_id_key UNIQUE (org_id);
 
@@ -1734,6 +1813,16 @@ CREATE UNIQUE INDEX roles_system_key ON public.roles USING btree (org_id, system
 CREATE INDEX sandbox_publications_account_idx ON public.sandbox_publications USING btree (account_id, published_at DESC);
 
 CREATE INDEX sandbox_publications_content_idx ON public.sandbox_publications USING btree (content_id);
+
+CREATE INDEX satisfaction_follow_ups_open ON public.satisfaction_follow_ups USING btree (org_id, status, created_at, id);
+
+CREATE INDEX satisfaction_follow_ups_org ON public.satisfaction_follow_ups USING btree (org_id, created_at);
+
+CREATE INDEX satisfaction_surveys_customer ON public.satisfaction_surveys USING btree (org_id, customer_id, sent_at DESC) WHERE (customer_id IS NOT NULL);
+
+CREATE INDEX satisfaction_surveys_org_sent ON public.satisfaction_surveys USING btree (org_id, sent_at, id);
+
+CREATE INDEX satisfaction_surveys_ticket ON public.satisfaction_surveys USING btree (org_id, ticket_id, sent_at DESC);
 
 CREATE INDEX sensitive_words_lexicon_idx ON public.sensitive_words USING btree (lexicon_id, created_at DESC, id DESC);
 
@@ -2065,6 +2154,30 @@ ALTER TABLE ONLY public.sandbox_publications
 
 ALTER TABLE ONLY public.sandbox_publications
     ADD CONSTRAINT sandbox_publications_content_id_fkey FOREIGN KEY (content_id) REFERENCES public.contents(id);
+
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_completed_by_fkey FOREIGN KEY (completed_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_org_id_survey_id_fkey FOREIGN KEY (org_id, survey_id) REFERENCES public.satisfaction_surveys(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_settings
+    ADD CONSTRAINT satisfaction_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
 
 ALTER TABLE ONLY public.sensitive_word_lexicons
     ADD CONSTRAINT sensitive_word_lexicons_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);

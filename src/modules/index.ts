@@ -8,6 +8,7 @@ import { CustomersModule } from './customers/customers.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ProfilesModule } from './profiles/profiles.module';
+import { SatisfactionModule } from './satisfaction/satisfaction.module';
 import { ServiceLevelsModule } from './service-levels/service-levels.module';
 import { ServiceReportsModule } from './service-reports/service-reports.module';
 import { CredentialsModule } from './social-accounts/credentials/credentials.module';
@@ -35,4 +36,5 @@ export const FEATURE_MODULES = [
   AnalyticsModule,
   TicketSlasModule,
   ServiceReportsModule,
+  SatisfactionModule,
 ];

@@ -64,6 +64,6 @@ import { TicketsService } from './tickets.service';
     PublicTicketsService,
     TicketReportReader,
   ],
-  exports: [TicketEvents, TicketSlaViews, TicketsService, TicketWorkflow, TicketReportReader],
+  exports: [TicketEvents, TicketSlaViews, TicketsService, TicketWorkflow, TicketReportReader, TicketConnectors],
 })
 export class TicketsModule {}

@@ -79,6 +79,11 @@ export const API_TAGS: { name: string; description: string }[] = [
     description:
       'Service reports: first-response and resolution times, SLA attainment, backlog and volume (JSON, CSV, SVG)',
   },
+  {
+    name: 'satisfaction',
+    description:
+      'Satisfaction surveys on every ticket resolution (CSAT, NPS), low-score follow-ups, the CSAT report',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 
