@@ -255,6 +255,43 @@ CREATE TABLE public.analytics_events (
 )
 PARTITION BY RANGE (occurred_at);
 
+CREATE TABLE public.analytics_goal_applications (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    goal_id uuid NOT NULL,
+    applied_at timestamp(3) with time zone NOT NULL,
+    note character varying(500),
+    recorded_by uuid,
+    recorded_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.analytics_goals (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    owner_id uuid,
+    name character varying(100) NOT NULL,
+    metric character varying(40) NOT NULL,
+    filters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    account_ids uuid[] NOT NULL,
+    include_unattributed boolean NOT NULL,
+    baseline_from date NOT NULL,
+    baseline_to date NOT NULL,
+    baseline_mean double precision NOT NULL,
+    target_value double precision NOT NULL,
+    direction character varying(8) NOT NULL,
+    deadline timestamp(3) with time zone NOT NULL,
+    state character varying(10) DEFAULT 'active'::character varying NOT NULL,
+    final_value double precision,
+    evaluated_at timestamp(3) with time zone,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT analytics_goals_check CHECK ((baseline_to >= baseline_from)),
+    CONSTRAINT analytics_goals_direction_check CHECK (((direction)::text = ANY ((ARRAY['increase'::character varying, 'decrease'::character varying])::text[]))),
+    CONSTRAINT analytics_goals_state_check CHECK (((state)::text = ANY ((ARRAY['active'::character varying, 'achieved'::character varying, 'missed'::character varying])::text[])))
+);
+
 CREATE TABLE public.analytics_person_days (
     org_id uuid NOT NULL,
     day date NOT NULL,
@@ -331,6 +368,21 @@ CREATE TABLE public.analytics_rollup_rebuilds (
     created_at timestamp(3) with time zone NOT NULL,
     finished_at timestamp(3) with time zone,
     CONSTRAINT analytics_rollup_rebuilds_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text])))
+);
+
+CREATE TABLE public.analytics_segments (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    owner_id uuid,
+    name character varying(100) NOT NULL,
+    description character varying(500),
+    lookback_days integer NOT NULL,
+    rule jsonb NOT NULL,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT analytics_segments_lookback_days_check CHECK (((lookback_days >= 1) AND (lookback_days <= 366)))
 );
 
 CREATE TABLE public.analytics_settings (
@@ -542,7 +594,7 @@ CREATE TABLE public.customer_contact_points (
     is_primary boolean DEFAULT false NOT NULL,
     created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
     retired_at timestamp(3) with time zone,
-    CONSTRAINT customer_contact_points_kind_check CHECK (((kind)::text = ANY ((ARRAY['phone'::character varying, 'email'::character varying, 'douyin'::character varying, 'wechat'::character varying])::text[])))
+    CONSTRAINT customer_contact_points_kind_check CHECK (((kind)::text = ANY ((ARRAY['phone'::character varying, 'email'::character varying, 'douyin'::character varying, 'wechat'::character varying, 'analytics'::character varying])::text[])))
 );
 
 CREATE TABLE public.customer_events (
@@ -876,6 +928,64 @@ CREATE TABLE public.sandbox_publications (
     tags character varying(32)[] NOT NULL,
     external_post_id character varying(200) NOT NULL,
     published_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.satisfaction_follow_ups (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    survey_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    supervisor_ids uuid[] NOT NULL,
+    status text DEFAULT 'open'::text NOT NULL,
+    created_at timestamp(3) with time zone NOT NULL,
+    csat smallint NOT NULL,
+    completed_at timestamp(3) with time zone,
+    completed_by uuid,
+    note text,
+    CONSTRAINT satisfaction_follow_ups_csat_check CHECK (((csat >= 1) AND (csat <= 5))),
+    CONSTRAINT satisfaction_follow_ups_done CHECK (((status = 'done'::text) = (completed_at IS NOT NULL))),
+    CONSTRAINT satisfaction_follow_ups_status_check CHECK ((status = ANY (ARRAY['open'::text, 'done'::text])))
+);
+
+CREATE TABLE public.satisfaction_settings (
+    org_id uuid NOT NULL,
+    expiry_days integer DEFAULT 7 NOT NULL,
+    nps text DEFAULT 'optional'::text NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    CONSTRAINT satisfaction_settings_expiry_days_check CHECK (((expiry_days >= 1) AND (expiry_days <= 90))),
+    CONSTRAINT satisfaction_settings_nps_check CHECK ((nps = ANY (ARRAY['off'::text, 'optional'::text, 'required'::text])))
+);
+
+CREATE TABLE public.satisfaction_surveys (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    ticket_id uuid NOT NULL,
+    resolution_seq bigint NOT NULL,
+    unit_id uuid NOT NULL,
+    agent_id uuid,
+    ticket_type text NOT NULL,
+    channel text NOT NULL,
+    customer_id uuid,
+    subject text NOT NULL,
+    recipient text,
+    token_hash bytea NOT NULL,
+    nps_mode text NOT NULL,
+    sent_at timestamp(3) with time zone NOT NULL,
+    expires_at timestamp(3) with time zone NOT NULL,
+    outbox_event_id bigint,
+    connector text,
+    message_subject text,
+    message_body text,
+    delivered_at timestamp(3) with time zone,
+    answered_at timestamp(3) with time zone,
+    csat smallint,
+    nps smallint,
+    comment text,
+    CONSTRAINT satisfaction_surveys_check CHECK (((answered_at IS NULL) = (csat IS NULL))),
+    CONSTRAINT satisfaction_surveys_csat_check CHECK (((csat >= 1) AND (csat <= 5))),
+    CONSTRAINT satisfaction_surveys_nps_check CHECK (((nps >= 0) AND (nps <= 10))),
+    CONSTRAINT satisfaction_surveys_nps_mode_check CHECK ((nps_mode = ANY (ARRAY['off'::text, 'optional'::text, 'required'::text])))
 );
 
 CREATE TABLE public.sensitive_word_lexicons (
@@ -1334,8 +1444,23 @@ ALTER TABLE ONLY public.analytics_event_ids
 ALTER TABLE ONLY public.analytics_events
     ADD CONSTRAINT analytics_events_pkey PRIMARY KEY (org_id, occurred_at, event_id);
 
+ALTER TABLE ONLY public.analytics_goal_applications
+    ADD CONSTRAINT analytics_goal_applications_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.analytics_goals
+    ADD CONSTRAINT analytics_goals_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.analytics_goals
+    ADD CONSTRAINT analytics_goals_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.analytics_rollup_rebuilds
     ADD CONSTRAINT analytics_rollup_rebuilds_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.analytics_segments
+    ADD CONSTRAINT analytics_segments_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.analytics_segments
+    ADD CONSTRAINT analytics_segments_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.analytics_settings
     ADD CONSTRAINT analytics_settings_pkey PRIMARY KEY (org_id);
@@ -1484,6 +1609,27 @@ ALTER TABLE ONLY public.roles
 ALTER TABLE ONLY public.sandbox_publications
     ADD CONSTRAINT sandbox_publications_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_survey_id_key UNIQUE (survey_id);
+
+ALTER TABLE ONLY public.satisfaction_settings
+    ADD CONSTRAINT satisfaction_settings_pkey PRIMARY KEY (org_id);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_resolution_seq_key UNIQUE (resolution_seq);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_token_hash_key UNIQUE (token_hash);
+
 ALTER TABLE ONLY public.sensitive_word_lexicons
     ADD CONSTRAINT sensitive_word_lexicons_org_id_key UNIQUE (org_id);
 
@@ -1613,7 +1759,15 @@ CREATE INDEX analytics_events_account_idx ON ONLY public.analytics_events USING 
 
 CREATE INDEX analytics_events_occurred_brin ON ONLY public.analytics_events USING brin (occurred_at) WITH (pages_per_range='32');
 
+CREATE INDEX analytics_events_purchases_by_user_idx ON ONLY public.analytics_events USING btree (org_id, user_id) INCLUDE (amount_fen) WHERE (((type)::text = 'purchase'::text) AND (user_id IS NOT NULL));
+
 CREATE INDEX analytics_events_received_brin ON ONLY public.analytics_events USING brin (received_at) WITH (pages_per_range='32');
+
+CREATE INDEX analytics_goal_applications_goal_idx ON public.analytics_goal_applications USING btree (org_id, goal_id, applied_at);
+
+CREATE INDEX analytics_goals_deadline_idx ON public.analytics_goals USING btree (deadline) WHERE ((state)::text = 'active'::text);
+
+CREATE INDEX analytics_goals_list_idx ON public.analytics_goals USING btree (org_id, created_at DESC, id DESC);
 
 CREATE INDEX analytics_person_days_org_day ON public.analytics_person_days USING btree (org_id, day) INCLUDE (person);
 
@@ -1628,6 +1782,10 @@ CREATE INDEX analytics_rollup_hours_org_day ON public.analytics_rollup_hours USI
 CREATE INDEX analytics_rollup_hours_org_hour ON public.analytics_rollup_hours USING btree (org_id, hour);
 
 CREATE INDEX analytics_rollup_rebuilds_org ON public.analytics_rollup_rebuilds USING btree (org_id, created_at DESC);
+
+CREATE INDEX analytics_segments_list_idx ON public.analytics_segments USING btree (org_id, created_at DESC, id DESC);
+
+CREATE UNIQUE INDEX analytics_segments_name_key ON public.analytics_segments USING btree (org_id, lower((name)::text));
 
 CREATE INDEX api_keys_org_idx ON public.api_keys USING btree (org_id, created_at);
 
@@ -1751,6 +1909,16 @@ CREATE INDEX sandbox_publications_account_idx ON public.sandbox_publications USI
 
 CREATE INDEX sandbox_publications_content_idx ON public.sandbox_publications USING btree (content_id);
 
+CREATE INDEX satisfaction_follow_ups_open ON public.satisfaction_follow_ups USING btree (org_id, status, created_at, id);
+
+CREATE INDEX satisfaction_follow_ups_org ON public.satisfaction_follow_ups USING btree (org_id, created_at);
+
+CREATE INDEX satisfaction_surveys_customer ON public.satisfaction_surveys USING btree (org_id, customer_id, sent_at DESC) WHERE (customer_id IS NOT NULL);
+
+CREATE INDEX satisfaction_surveys_org_sent ON public.satisfaction_surveys USING btree (org_id, sent_at, id);
+
+CREATE INDEX satisfaction_surveys_ticket ON public.satisfaction_surveys USING btree (org_id, ticket_id, sent_at DESC);
+
 CREATE INDEX sensitive_words_lexicon_idx ON public.sensitive_words USING btree (lexicon_id, created_at DESC, id DESC);
 
 CREATE UNIQUE INDEX sensitive_words_term_key ON public.sensitive_words USING btree (lexicon_id, term_key);
@@ -1765,6 +1933,8 @@ CREATE INDEX social_accounts_org_idx ON public.social_accounts USING btree (org_
 
 CREATE INDEX ticket_deliveries_ticket_idx ON public.ticket_deliveries USING btree (ticket_id, created_at);
 
+CREATE INDEX ticket_events_report_idx ON public.ticket_events USING btree (org_id, action, created_at) WHERE ((action)::text = ANY ((ARRAY['replied'::character varying, 'escalate'::character varying])::text[]));
+
 CREATE INDEX ticket_events_ticket_idx ON public.ticket_events USING btree (ticket_id, seq);
 
 CREATE INDEX ticket_follow_ups_due_idx ON public.ticket_follow_ups USING btree (due_at) WHERE ((status)::text = 'scheduled'::text);
@@ -1772,6 +1942,8 @@ CREATE INDEX ticket_follow_ups_due_idx ON public.ticket_follow_ups USING btree (
 CREATE INDEX ticket_follow_ups_org_idx ON public.ticket_follow_ups USING btree (org_id, status, due_at, id);
 
 CREATE INDEX ticket_messages_ticket_idx ON public.ticket_messages USING btree (ticket_id, created_at, id);
+
+CREATE INDEX ticket_sla_events_breached_idx ON public.ticket_sla_events USING btree (org_id, at) WHERE ((kind)::text = 'breached'::text);
 
 CREATE INDEX ticket_sla_events_ticket_idx ON public.ticket_sla_events USING btree (org_id, ticket_id, seq);
 
@@ -1788,6 +1960,8 @@ CREATE INDEX tickets_org_assignee_idx ON public.tickets USING btree (org_id, ass
 CREATE INDEX tickets_org_created_idx ON public.tickets USING btree (org_id, created_at, id);
 
 CREATE INDEX tickets_org_customer_idx ON public.tickets USING btree (org_id, customer_id);
+
+CREATE INDEX tickets_org_resolved_idx ON public.tickets USING btree (org_id, resolved_at) WHERE (resolved_at IS NOT NULL);
 
 CREATE INDEX tickets_org_unit_created_idx ON public.tickets USING btree (org_id, unit_id, created_at, id);
 
@@ -1899,6 +2073,15 @@ ALTER TABLE ONLY public.account_usage_records
 ALTER TABLE ONLY public.agreement_acceptances
     ADD CONSTRAINT agreement_acceptances_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
+ALTER TABLE ONLY public.analytics_goal_applications
+    ADD CONSTRAINT analytics_goal_applications_org_id_goal_id_fkey FOREIGN KEY (org_id, goal_id) REFERENCES public.analytics_goals(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_goals
+    ADD CONSTRAINT analytics_goals_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.analytics_goals
+    ADD CONSTRAINT analytics_goals_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
+
 ALTER TABLE ONLY public.analytics_person_days
     ADD CONSTRAINT analytics_person_days_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
@@ -1910,6 +2093,12 @@ ALTER TABLE ONLY public.analytics_rollup_hours
 
 ALTER TABLE ONLY public.analytics_rollup_rebuilds
     ADD CONSTRAINT analytics_rollup_rebuilds_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_segments
+    ADD CONSTRAINT analytics_segments_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.analytics_segments
+    ADD CONSTRAINT analytics_segments_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
 
 ALTER TABLE ONLY public.analytics_settings
     ADD CONSTRAINT analytics_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
@@ -2072,6 +2261,30 @@ ALTER TABLE ONLY public.sandbox_publications
 
 ALTER TABLE ONLY public.sandbox_publications
     ADD CONSTRAINT sandbox_publications_content_id_fkey FOREIGN KEY (content_id) REFERENCES public.contents(id);
+
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_completed_by_fkey FOREIGN KEY (completed_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_follow_ups
+    ADD CONSTRAINT satisfaction_follow_ups_org_id_survey_id_fkey FOREIGN KEY (org_id, survey_id) REFERENCES public.satisfaction_surveys(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_settings
+    ADD CONSTRAINT satisfaction_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_org_id_ticket_id_fkey FOREIGN KEY (org_id, ticket_id) REFERENCES public.tickets(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.satisfaction_surveys
+    ADD CONSTRAINT satisfaction_surveys_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
 
 ALTER TABLE ONLY public.sensitive_word_lexicons
     ADD CONSTRAINT sensitive_word_lexicons_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);

@@ -16,6 +16,7 @@ import { RollupBuilder } from './rollups/rollup-builder';
 import { RollupRebuilds } from './rollups/rollup-rebuilds.service';
 import { RollupJob } from './rollups/rollup.job';
 import { RollupsController } from './rollups/rollups.controller';
+import { INSIGHTS_CONTROLLERS, INSIGHTS_PROVIDERS } from './insights';
 import { OrganizationTimeZonesModule } from '../organizations/organization-time-zones';
 
 /**
@@ -30,6 +31,7 @@ import { OrganizationTimeZonesModule } from '../organizations/organization-time-
     AnalyticsSettingsController,
     RollupsController,
     AnalyticsReportsController,
+    ...INSIGHTS_CONTROLLERS,
   ],
   providers: [
     AccountDataService,
@@ -43,6 +45,7 @@ import { OrganizationTimeZonesModule } from '../organizations/organization-time-
     RollupRebuilds,
     RollupJob,
     AnalyticsReports,
+    ...INSIGHTS_PROVIDERS,
   ],
   exports: [EventStore, AccountDataService, AnalyticsReportScope, RollupBuilder],
 })

@@ -55,6 +55,11 @@ export enum ErrorCode {
   /** The inbound challenge answer is wrong, or the challenge expired or was forged. */
   ChallengeFailed = 'challenge_failed',
   ChallengeUsed = 'challenge_used',
+  // Customer service: satisfaction surveys.
+  /** The survey link was used already: a survey takes one answer. */
+  SurveyAnswered = 'survey_answered',
+  /** The survey link is past its expiry. */
+  SurveyExpired = 'survey_expired',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
 }
@@ -100,6 +105,8 @@ export const ERROR_STATUS: Record<ErrorCode, HttpStatus> = {
   [ErrorCode.IdentityCheckRequired]: HttpStatus.CONFLICT,
   [ErrorCode.ChallengeFailed]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.ChallengeUsed]: HttpStatus.CONFLICT,
+  [ErrorCode.SurveyAnswered]: HttpStatus.GONE,
+  [ErrorCode.SurveyExpired]: HttpStatus.GONE,
   [ErrorCode.ServiceUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
@@ -111,6 +118,7 @@ export const ERROR_TITLE: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   412: 'Precondition Failed',
   413: 'Content Too Large',
   414: 'URI Too Long',

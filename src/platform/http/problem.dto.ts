@@ -48,6 +48,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'Authenticated but lacking the permission (`permission_denied`)',
   404: 'Not found, or not visible to the caller (`not_found`)',
   409: 'Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`)',
+  410: 'No longer available (`survey_answered`, `survey_expired`)',
   412: 'If-Match does not name the current version (`precondition_failed`)',
   422: 'Well-formed but breaks a rule (`unprocessable`, `reference_not_found`)',
   423: 'Account temporarily locked (`account_locked`)',

@@ -74,6 +74,16 @@ export const API_TAGS: { name: string; description: string }[] = [
     name: 'ticket-slas',
     description: 'SLAs on tickets: due times, pauses, fulfilment, warnings and breaches',
   },
+  {
+    name: 'service-reports',
+    description:
+      'Service reports: first-response and resolution times, SLA attainment, backlog and volume (JSON, CSV, SVG)',
+  },
+  {
+    name: 'satisfaction',
+    description:
+      'Satisfaction surveys on every ticket resolution (CSAT, NPS), low-score follow-ups, the CSAT report',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 
