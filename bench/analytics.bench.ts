@@ -10,7 +10,9 @@ import { checkEvent } from '../src/modules/analytics/event-validation';
 import { EventRow } from '../src/modules/analytics/event.types';
 import { printProfile } from './cpu-profile';
 import {
+  backendCpu,
   ChildServer,
+  cpuSeconds,
   createBenchDatabase,
   profileDirectory,
   profiling,
@@ -349,7 +351,13 @@ runBench(async (cleanup) => {
   const profileDir = profileDirectory();
   const profile = profileDir ? profiling(app, profileDir, 'analytics-batch') : null;
   await profile?.start();
+  const cpuBefore = cpuSeconds(app.pid) ?? 0;
+  const dbBefore = await backendCpu(database.url);
   const http = await httpIngest(app, seeded.orgId, headers, events);
+  const appCpu = (cpuSeconds(app.pid) ?? 0) - cpuBefore;
+  const dbAfter = await backendCpu(database.url);
+  let dbCpu = 0;
+  for (const [pid, seconds] of dbAfter ?? []) dbCpu += seconds - (dbBefore?.get(pid) ?? 0);
   await profile?.stop();
   const stored = await storedCount(database.url);
   if (copied !== EVENTS || stored !== EVENTS || http.stored !== EVENTS) {
@@ -369,6 +377,11 @@ runBench(async (cleanup) => {
     `  (b) HTTP batches of ${BATCH}   ${Math.round(httpRate).toLocaleString('en')} events/s (${http.seconds.toFixed(2)} s, ${CONNECTIONS} connections)`,
   );
   console.log(`  ratio (b)/(a): ${(httpRate / copyRate).toFixed(2)} (goal ≥ 0.5)`);
+  // The app's own CPU per event during (b): less sensitive than wall time to what else the machine runs.
+  console.log(
+    `  CPU during (b): app ${appCpu.toFixed(2)} s (${((appCpu / EVENTS) * 1e6).toFixed(1)} µs per event), ` +
+      `PostgreSQL backends ${dbCpu.toFixed(2)} s (${((dbCpu / EVENTS) * 1e6).toFixed(1)} µs per event)`,
+  );
 
   if (profile) printProfile('the app during (b)', profile.path);
 
@@ -435,6 +448,8 @@ runBench(async (cleanup) => {
       copyEventsPerSecond: Math.round(copyRate),
       httpEventsPerSecond: Math.round(httpRate),
       ratio: Number((httpRate / copyRate).toFixed(2)),
+      appCpuMicrosecondsPerEvent: Number(((appCpu / EVENTS) * 1e6).toFixed(1)),
+      databaseCpuMicrosecondsPerEvent: Number(((dbCpu / EVENTS) * 1e6).toFixed(1)),
       import: importResult,
     }),
   );
