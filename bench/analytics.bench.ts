@@ -398,6 +398,18 @@ runBench(async (cleanup) => {
     const before = rssMb(importer.pid);
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(rssMb(importer.pid)), 100);
+    // Where the memory is, from the app itself: V8's heap (total reserved, used) and external Buffers.
+    const heap = { total: 0, used: 0, external: 0 };
+    const heapSampler = setInterval(() => {
+      void importer
+        .ask<{ heapTotal: number; heapUsed: number; external: number }>({ type: 'memory' })
+        .then((m) => {
+          heap.total = Math.max(heap.total, m.heapTotal / 1_048_576);
+          heap.used = Math.max(heap.used, m.heapUsed / 1_048_576);
+          heap.external = Math.max(heap.external, m.external / 1_048_576);
+        })
+        .catch(() => {});
+    }, 250);
     const started = process.hrtime.bigint();
     const res = await post(
       `${importer.url}/api/v1/orgs/${seeded.orgId}/events/import`,
@@ -405,6 +417,7 @@ runBench(async (cleanup) => {
       createReadStream(path),
     );
     clearInterval(sampler);
+    clearInterval(heapSampler);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (res.status !== 200) throw new Error(`import answered ${res.status}: ${res.text.slice(0, 300)}`);
     const counts = JSON.parse(res.text) as { stored: number; duplicates: number; refused: number };
@@ -429,6 +442,10 @@ runBench(async (cleanup) => {
         `${quarters.map((mb) => mb.toFixed(0)).join(' / ')} MB; peak ${firstHalf.toFixed(0)} MB in the first half, ` +
         `${secondHalf.toFixed(0)} MB in the second (goal < 300 MB)`,
     );
+    console.log(
+      `  app V8 heap: peak ${heap.total.toFixed(0)} MB reserved, ${heap.used.toFixed(0)} MB used; ` +
+        `external (Buffers) peak ${heap.external.toFixed(0)} MB`,
+    );
     importResult = {
       megabytes: Math.round(size / 1_048_576),
       lines,
@@ -437,6 +454,9 @@ runBench(async (cleanup) => {
       rssPeakMb: Math.round(peak),
       rssPeakFirstHalfMb: Math.round(firstHalf),
       rssPeakSecondHalfMb: Math.round(secondHalf),
+      heapTotalPeakMb: Math.round(heap.total),
+      heapUsedPeakMb: Math.round(heap.used),
+      externalPeakMb: Math.round(heap.external),
     };
   }
 

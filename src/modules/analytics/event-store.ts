@@ -150,10 +150,54 @@ export function encodeEventRow(row: EventRow): string {
   );
 }
 
-/** A batch ready for the store: each event's COPY line (distinct event ids) and the times, for partitions. */
-export interface EncodedEvents {
-  lines: readonly string[];
-  occurredAt: readonly Date[];
+/**
+ * A batch being gathered for the store, encoded as it grows: each accepted event is written at once
+ * as its COPY line into one Buffer (outside V8's heap), so a batch waiting for the database holds no
+ * parsed objects, and the JavaScript heap does not grow with what imports pass through it. Reusable:
+ * `clear()` after a batch is stored keeps the Buffer for the next one.
+ */
+export class EncodedBatch {
+  private buffer: Buffer;
+  private used = 0;
+  /** Events in the batch (their ids are distinct: the caller removes repeats). */
+  count = 0;
+  /** One time per month the batch touches, for `EventStore.prepare`. */
+  private readonly months = new Map<number, Date>();
+
+  constructor(initialBytes = 256 * 1024) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  add(row: EventRow): void {
+    const line = encodeEventRow(row);
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (this.used + line.length * 3 > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + line.length * 3));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
+    this.used += this.buffer.write(line, this.used, 'utf8');
+    this.count += 1;
+    const at = row.occurredAt;
+    const month = at.getUTCFullYear() * 12 + at.getUTCMonth();
+    if (!this.months.has(month)) this.months.set(month, at);
+  }
+
+  /** The COPY data so far (a view of the Buffer: valid until the next `add` or `clear`). */
+  data(): Buffer {
+    return this.buffer.subarray(0, this.used);
+  }
+
+  /** The months' representative times, shaped as `EventStore.prepare` takes them. */
+  times(): { occurredAt: Date }[] {
+    return [...this.months.values()].map((occurredAt) => ({ occurredAt }));
+  }
+
+  clear(): void {
+    this.used = 0;
+    this.count = 0;
+    this.months.clear();
+  }
 }
 
 /**
@@ -193,24 +237,26 @@ export class EventStore {
     rows: readonly EventRow[],
     receivedAt: Date,
   ): Promise<number> {
-    return this.insertEncoded(manager, orgId, rows.map(encodeEventRow), receivedAt);
+    const batch = new EncodedBatch();
+    for (const row of rows) batch.add(row);
+    return this.insertBatch(manager, orgId, batch, receivedAt);
   }
 
   /**
-   * `insert` for rows already encoded by `encodeEventRow` (distinct ids, partitions prepared): the
-   * lines are copied into the connection's staging table, then one statement claims the ids and moves
-   * the claimed rows into `analytics_events`.
+   * `insert` for a batch gathered as an `EncodedBatch` (partitions prepared): its COPY data goes into
+   * the connection's staging table, then one statement claims the ids and moves the claimed rows into
+   * `analytics_events`.
    */
-  async insertEncoded(
+  async insertBatch(
     manager: EntityManager,
     orgId: string,
-    lines: readonly string[],
+    batch: EncodedBatch,
     receivedAt: Date,
   ): Promise<number> {
-    if (lines.length === 0) return 0;
+    if (batch.count === 0) return 0;
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) {
-      return this.dataSource.transaction((inner) => this.insertEncoded(inner, orgId, lines, receivedAt));
+      return this.dataSource.transaction((inner) => this.insertBatch(inner, orgId, batch, receivedAt));
     }
     const client = (await runner.connect()) as PoolClient;
     if (!staged.has(client)) {
@@ -219,7 +265,7 @@ export class EventStore {
     }
     const copy = client.query(copyFrom(COPY_STAGING));
     const done = finished(copy);
-    copy.end(lines.join(''));
+    copy.end(batch.data());
     await done;
     const result = await client.query<{ stored: number }>({
       name: 'analytics_store_staged',
