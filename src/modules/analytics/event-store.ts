@@ -145,7 +145,7 @@ export function encodeEventRow(row: EventRow): string {
     '\t' +
     copyCell(row.adId) +
     '\t' +
-    copyText(JSON.stringify(row.properties)) +
+    copyText(row.propertiesJson ?? JSON.stringify(row.properties)) +
     '\n'
   );
 }
