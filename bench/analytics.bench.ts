@@ -31,7 +31,8 @@ import {
  *   (c) POST /events/import of a generated NDJSON file of BENCH_IMPORT_MB megabytes, sampling the app
  *       process's RSS every 100 ms: it should stay flat however large the file.
  *
- * Settings: BENCH_EVENTS (default 200000), BENCH_CONNECTIONS (default 4), BENCH_IMPORT_MB (default 200;
+ * Settings: BENCH_EVENTS (default 200000), BENCH_CONNECTIONS (default 4), BENCH_APPS (app processes
+ * serving (b), default 1), BENCH_IMPORT_MB (default 200;
  * 0 skips (c)); BENCH_PROFILE=1 writes and summarizes a CPU profile of the app during (b).
  * Goal: (b) ≥ 0.5 × (a) in events/s (issue 13).
  */
@@ -39,6 +40,8 @@ import {
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const IMPORT_MB = Number(process.env.BENCH_IMPORT_MB ?? 200);
+/** API processes (replicas) serving (b); ingestion is stateless, any number run side by side. */
+const APPS = Number(process.env.BENCH_APPS ?? 1);
 const BATCH = 1000;
 
 const REFERRERS = [
@@ -258,7 +261,7 @@ async function sql(url: string, text: string) {
 }
 
 async function httpIngest(
-  app: ChildServer,
+  apps: readonly ChildServer[],
   orgId: string,
   headers: Record<string, string>,
   events: object[],
@@ -268,10 +271,12 @@ async function httpIngest(
     bodies.push(JSON.stringify({ events: events.slice(i, i + BATCH) }));
   let next = 0;
   let stored = 0;
-  const url = `${app.url}/api/v1/orgs/${orgId}/events/batch`;
+  const urls = apps.map((app) => `${app.url}/api/v1/orgs/${orgId}/events/batch`);
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
+    Array.from({ length: CONNECTIONS }, async (_, connection) => {
+      // Connections are spread over the app processes, as a load balancer in front of replicas would.
+      const url = urls[connection % urls.length];
       while (next < bodies.length) {
         const body = bodies[next++];
         const res = await post(url, { ...headers, 'content-type': 'application/json' }, body);
@@ -314,13 +319,22 @@ runBench(async (cleanup) => {
   };
   const app = await startChild('app-server', appEnv);
   cleanup(() => app.stop());
+  const replicas = [app];
+  for (let n = 1; n < APPS; n++) {
+    const replica = await startChild('app-server', appEnv);
+    cleanup(() => replica.stop());
+    replicas.push(replica);
+  }
   const { token } = await app.ask<{ token: string }>({
     type: 'sign',
     sub: seeded.userId,
     sid: seeded.sessionId,
   });
   const headers = { authorization: `Bearer ${token}` };
-  console.log(`database: ${server.label} (${database.name}); ${EVENTS} events, ${CONNECTIONS} connections`);
+  console.log(
+    `database: ${server.label} (${database.name}); ${EVENTS} events, ${CONNECTIONS} connections, ` +
+      `${APPS} app process${APPS === 1 ? '' : 'es'}`,
+  );
 
   const now = Date.now();
   const events = Array.from({ length: EVENTS }, (_, i) => generateEvent(i, now));
@@ -336,7 +350,7 @@ runBench(async (cleanup) => {
 
   // Warm the app (JIT, pool, prepared plans) on a separate small set, then start from an empty table.
   await httpIngest(
-    app,
+    replicas,
     seeded.orgId,
     headers,
     Array.from({ length: 5 * BATCH }, (_, i) => generateEvent(i, now)),
@@ -351,10 +365,11 @@ runBench(async (cleanup) => {
   const profileDir = profileDirectory();
   const profile = profileDir ? profiling(app, profileDir, 'analytics-batch') : null;
   await profile?.start();
-  const cpuBefore = cpuSeconds(app.pid) ?? 0;
+  const appsCpu = () => replicas.reduce((sum, replica) => sum + (cpuSeconds(replica.pid) ?? 0), 0);
+  const cpuBefore = appsCpu();
   const dbBefore = await backendCpu(database.url);
-  const http = await httpIngest(app, seeded.orgId, headers, events);
-  const appCpu = (cpuSeconds(app.pid) ?? 0) - cpuBefore;
+  const http = await httpIngest(replicas, seeded.orgId, headers, events);
+  const appCpu = appsCpu() - cpuBefore;
   const dbAfter = await backendCpu(database.url);
   let dbCpu = 0;
   for (const [pid, seconds] of dbAfter ?? []) dbCpu += seconds - (dbBefore?.get(pid) ?? 0);
@@ -374,7 +389,7 @@ runBench(async (cleanup) => {
     `  (a) COPY FROM STDIN        ${Math.round(copyRate).toLocaleString('en')} events/s (${copySeconds.toFixed(2)} s)`,
   );
   console.log(
-    `  (b) HTTP batches of ${BATCH}   ${Math.round(httpRate).toLocaleString('en')} events/s (${http.seconds.toFixed(2)} s, ${CONNECTIONS} connections)`,
+    `  (b) HTTP batches of ${BATCH}   ${Math.round(httpRate).toLocaleString('en')} events/s (${http.seconds.toFixed(2)} s, ${CONNECTIONS} connections, ${APPS} app process${APPS === 1 ? '' : 'es'})`,
   );
   console.log(`  ratio (b)/(a): ${(httpRate / copyRate).toFixed(2)} (goal ≥ 0.5)`);
   // The app's own CPU per event during (b): less sensitive than wall time to what else the machine runs.
@@ -392,7 +407,7 @@ runBench(async (cleanup) => {
     const lines = await writeImportFile(path, IMPORT_MB, Date.now());
     const size = statSync(path).size;
     // A fresh app process, so what (b) left in its heap does not count here.
-    await app.stop();
+    for (const replica of replicas) await replica.stop();
     const importer = await startChild('app-server', appEnv);
     cleanup(() => importer.stop());
     const before = rssMb(importer.pid);
@@ -465,6 +480,7 @@ runBench(async (cleanup) => {
     JSON.stringify({
       events: EVENTS,
       connections: CONNECTIONS,
+      apps: APPS,
       copyEventsPerSecond: Math.round(copyRate),
       httpEventsPerSecond: Math.round(httpRate),
       ratio: Number((httpRate / copyRate).toFixed(2)),
