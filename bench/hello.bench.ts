@@ -2,7 +2,8 @@ import { printProfile } from './cpu-profile';
 import {
   benchSettings,
   createBenchDatabase,
-  load,
+  loadInRounds,
+  perRound,
   printResults,
   profileDirectory,
   profiling,
@@ -39,15 +40,22 @@ runBench(async (cleanup) => {
 
   const profileDir = profileDirectory();
   const profile = profileDir ? profiling(app, profileDir, 'health-live') : undefined;
-  const results = [
-    await load('app GET /health/live', `${app.url}/health/live`, settings, {
-      measurement: profile,
-      server: app,
-    }),
-    await load('bare Fastify GET /hello', `${bare.url}/hello`, settings, { server: bare }),
-  ];
+  const results = await loadInRounds(
+    [
+      {
+        name: 'app GET /health/live',
+        url: `${app.url}/health/live`,
+        options: { measurement: profile, server: app },
+      },
+      { name: 'bare Fastify GET /hello', url: `${bare.url}/hello`, options: { server: bare } },
+    ],
+    settings,
+  );
   printResults('bench:hello', settings, results);
   const ratio = results[0].requestsPerSecond / results[1].requestsPerSecond;
-  console.log(`ratio app/bare: ${ratio.toFixed(2)}  (goal ≥ 0.40: ${ratio >= 0.4 ? 'met' : 'NOT met'})`);
+  console.log(
+    `ratio app/bare: ${ratio.toFixed(2)}  (goal ≥ 0.40: ${ratio >= 0.4 ? 'met' : 'NOT met'})` +
+      perRound(results[0], results[1]),
+  );
   if (profile) printProfile('the app during GET /health/live', profile.path);
 });

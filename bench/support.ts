@@ -23,15 +23,20 @@ const EMBEDDED_BENCH_PORT = Number(process.env.BENCH_EMBEDDED_PG_PORT ?? 54331);
 
 export interface BenchSettings {
   connections: number;
+  /** Measured seconds per target, over all rounds. */
   durationSeconds: number;
   warmupSeconds: number;
+  /** The targets are measured in turn this many times (each for durationSeconds / rounds). */
+  rounds: number;
 }
 
 export function benchSettings(): BenchSettings {
   return {
     connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
-    durationSeconds: Number(process.env.BENCH_DURATION ?? 10),
+    durationSeconds: Number(process.env.BENCH_DURATION ?? 12),
     warmupSeconds: Number(process.env.BENCH_WARMUP ?? 3),
+    // A profile covers one measured window.
+    rounds: profileDirectory() ? 1 : Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3)),
   };
 }
 
@@ -96,6 +101,8 @@ export interface LoadResult {
   total: number;
   non2xx: number;
   errors: number;
+  /** Requests/s of each round's window, when measured in rounds. */
+  rounds?: number[];
 }
 
 /** Brackets the measured part of a load (after the warm-up), e.g. to profile exactly that window. */
@@ -147,6 +154,61 @@ export interface LoadOptions {
   databaseUrl?: string;
 }
 
+export interface Target {
+  name: string;
+  url: string;
+  options?: LoadOptions;
+}
+
+/** Seconds of load before each later round's window: the connections are new, the JIT is warm. */
+const REWARM_SECONDS = 1;
+
+/**
+ * Each target loaded in turn, `settings.rounds` times over, and each target's windows added up. On a
+ * shared machine the load of everything else drifts over a minute; interleaving spreads that drift
+ * over all targets instead of charging it to whichever ran during the busy seconds, so the ratios
+ * between targets hold better than their absolute numbers.
+ */
+export async function loadInRounds(targets: Target[], settings: BenchSettings): Promise<LoadResult[]> {
+  const windows: LoadResult[][] = targets.map(() => []);
+  const slice = { ...settings, durationSeconds: settings.durationSeconds / settings.rounds };
+  for (let round = 0; round < settings.rounds; round++) {
+    const warm = round === 0 ? settings.warmupSeconds : Math.min(REWARM_SECONDS, settings.warmupSeconds);
+    for (const [i, target] of targets.entries()) {
+      windows[i].push(await load(target.name, target.url, { ...slice, warmupSeconds: warm }, target.options));
+    }
+  }
+  return windows.map(combine);
+}
+
+/** `; rounds 0.48 0.52 0.50`: the ratio of x to y in each round, when measured in rounds. */
+export function perRound(x: LoadResult, y: LoadResult): string {
+  if (!x.rounds || !y.rounds || x.rounds.length < 2) return '';
+  return `; rounds ${x.rounds.map((rate, i) => (rate / (y.rounds as number[])[i]).toFixed(2)).join(' ')}`;
+}
+
+function combine(windows: LoadResult[]): LoadResult {
+  if (windows.length === 1) return windows[0];
+  const total = windows.reduce((sum, w) => sum + w.total, 0);
+  const perRequest = (pick: (w: LoadResult) => number | null) =>
+    windows.every((w) => pick(w) !== null)
+      ? windows.reduce((sum, w) => sum + (pick(w) as number) * w.total, 0) / total
+      : null;
+  return {
+    name: windows[0].name,
+    // Every window lasts the same: the mean of their rates is the rate over all of them.
+    requestsPerSecond: windows.reduce((sum, w) => sum + w.requestsPerSecond, 0) / windows.length,
+    cpuMicrosPerRequest: perRequest((w) => w.cpuMicrosPerRequest),
+    dbCpuMicrosPerRequest: perRequest((w) => w.dbCpuMicrosPerRequest),
+    p50: windows.reduce((sum, w) => sum + w.p50 * w.total, 0) / total,
+    p99: Math.max(...windows.map((w) => w.p99)),
+    total,
+    non2xx: windows.reduce((sum, w) => sum + w.non2xx, 0),
+    errors: windows.reduce((sum, w) => sum + w.errors, 0),
+    rounds: windows.map((w) => w.requestsPerSecond),
+  };
+}
+
 /** One autocannon run on loopback after a short warm-up (JIT, pools, caches), keep-alive, no pipelining. */
 export async function load(
   name: string,
@@ -189,7 +251,8 @@ export function printResults(title: string, settings: BenchSettings, results: Lo
   const width = Math.max(...results.map((r) => r.name.length), 8);
   const line = (cells: string[]) => console.log(cells.join('  '));
   console.log(
-    `\n${title}: ${settings.connections} connections, ${settings.durationSeconds}s each (after ${settings.warmupSeconds}s warm-up); ` +
+    `\n${title}: ${settings.connections} connections, ${settings.durationSeconds}s each ` +
+      `(${settings.rounds} round(s) in turn, after ${settings.warmupSeconds}s warm-up); ` +
       `node ${process.version}, ${cpus().length} CPUs`,
   );
   line([

@@ -255,6 +255,58 @@ CREATE TABLE public.analytics_events (
 )
 PARTITION BY RANGE (occurred_at);
 
+CREATE TABLE public.analytics_goal_applications (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    goal_id uuid NOT NULL,
+    applied_at timestamp(3) with time zone NOT NULL,
+    note character varying(500),
+    recorded_by uuid,
+    recorded_at timestamp(3) with time zone NOT NULL
+);
+
+CREATE TABLE public.analytics_goals (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    owner_id uuid,
+    name character varying(100) NOT NULL,
+    metric character varying(40) NOT NULL,
+    filters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    account_ids uuid[] NOT NULL,
+    include_unattributed boolean NOT NULL,
+    baseline_from date NOT NULL,
+    baseline_to date NOT NULL,
+    baseline_mean double precision NOT NULL,
+    target_value double precision NOT NULL,
+    direction character varying(8) NOT NULL,
+    deadline timestamp(3) with time zone NOT NULL,
+    state character varying(10) DEFAULT 'active'::character varying NOT NULL,
+    final_value double precision,
+    evaluated_at timestamp(3) with time zone,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT analytics_goals_check CHECK ((baseline_to >= baseline_from)),
+    CONSTRAINT analytics_goals_direction_check CHECK (((direction)::text = ANY ((ARRAY['increase'::character varying, 'decrease'::character varying])::text[]))),
+    CONSTRAINT analytics_goals_state_check CHECK (((state)::text = ANY ((ARRAY['active'::character varying, 'achieved'::character varying, 'missed'::character varying])::text[])))
+);
+
+CREATE TABLE public.analytics_segments (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    owner_id uuid,
+    name character varying(100) NOT NULL,
+    description character varying(500),
+    lookback_days integer NOT NULL,
+    rule jsonb NOT NULL,
+    created_at timestamp(3) with time zone NOT NULL,
+    updated_at timestamp(3) with time zone NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT analytics_segments_lookback_days_check CHECK (((lookback_days >= 1) AND (lookback_days <= 366)))
+);
+
 CREATE TABLE public.analytics_settings (
     org_id uuid NOT NULL,
     retention_days integer DEFAULT 400 NOT NULL,
@@ -464,7 +516,7 @@ CREATE TABLE public.customer_contact_points (
     is_primary boolean DEFAULT false NOT NULL,
     created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
     retired_at timestamp(3) with time zone,
-    CONSTRAINT customer_contact_points_kind_check CHECK (((kind)::text = ANY ((ARRAY['phone'::character varying, 'email'::character varying, 'douyin'::character varying, 'wechat'::character varying])::text[])))
+    CONSTRAINT customer_contact_points_kind_check CHECK (((kind)::text = ANY ((ARRAY['phone'::character varying, 'email'::character varying, 'douyin'::character varying, 'wechat'::character varying, 'analytics'::character varying])::text[])))
 );
 
 CREATE TABLE public.customer_events (
@@ -1256,6 +1308,21 @@ ALTER TABLE ONLY public.analytics_event_ids
 ALTER TABLE ONLY public.analytics_events
     ADD CONSTRAINT analytics_events_pkey PRIMARY KEY (org_id, occurred_at, event_id);
 
+ALTER TABLE ONLY public.analytics_goal_applications
+    ADD CONSTRAINT analytics_goal_applications_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.analytics_goals
+    ADD CONSTRAINT analytics_goals_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.analytics_goals
+    ADD CONSTRAINT analytics_goals_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.analytics_segments
+    ADD CONSTRAINT analytics_segments_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.analytics_segments
+    ADD CONSTRAINT analytics_segments_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.analytics_settings
     ADD CONSTRAINT analytics_settings_pkey PRIMARY KEY (org_id);
 
@@ -1532,7 +1599,19 @@ CREATE INDEX analytics_events_account_idx ON ONLY public.analytics_events USING 
 
 CREATE INDEX analytics_events_occurred_brin ON ONLY public.analytics_events USING brin (occurred_at) WITH (pages_per_range='32');
 
+CREATE INDEX analytics_events_purchases_by_user_idx ON ONLY public.analytics_events USING btree (org_id, user_id) INCLUDE (amount_fen) WHERE (((type)::text = 'purchase'::text) AND (user_id IS NOT NULL));
+
 CREATE INDEX analytics_events_received_brin ON ONLY public.analytics_events USING brin (received_at) WITH (pages_per_range='32');
+
+CREATE INDEX analytics_goal_applications_goal_idx ON public.analytics_goal_applications USING btree (org_id, goal_id, applied_at);
+
+CREATE INDEX analytics_goals_deadline_idx ON public.analytics_goals USING btree (deadline) WHERE ((state)::text = 'active'::text);
+
+CREATE INDEX analytics_goals_list_idx ON public.analytics_goals USING btree (org_id, created_at DESC, id DESC);
+
+CREATE INDEX analytics_segments_list_idx ON public.analytics_segments USING btree (org_id, created_at DESC, id DESC);
+
+CREATE UNIQUE INDEX analytics_segments_name_key ON public.analytics_segments USING btree (org_id, lower((name)::text));
 
 CREATE INDEX api_keys_org_idx ON public.api_keys USING btree (org_id, created_at);
 
@@ -1670,6 +1749,8 @@ CREATE INDEX social_accounts_org_idx ON public.social_accounts USING btree (org_
 
 CREATE INDEX ticket_deliveries_ticket_idx ON public.ticket_deliveries USING btree (ticket_id, created_at);
 
+CREATE INDEX ticket_events_report_idx ON public.ticket_events USING btree (org_id, action, created_at) WHERE ((action)::text = ANY ((ARRAY['replied'::character varying, 'escalate'::character varying])::text[]));
+
 CREATE INDEX ticket_events_ticket_idx ON public.ticket_events USING btree (ticket_id, seq);
 
 CREATE INDEX ticket_follow_ups_due_idx ON public.ticket_follow_ups USING btree (due_at) WHERE ((status)::text = 'scheduled'::text);
@@ -1677,6 +1758,8 @@ CREATE INDEX ticket_follow_ups_due_idx ON public.ticket_follow_ups USING btree (
 CREATE INDEX ticket_follow_ups_org_idx ON public.ticket_follow_ups USING btree (org_id, status, due_at, id);
 
 CREATE INDEX ticket_messages_ticket_idx ON public.ticket_messages USING btree (ticket_id, created_at, id);
+
+CREATE INDEX ticket_sla_events_breached_idx ON public.ticket_sla_events USING btree (org_id, at) WHERE ((kind)::text = 'breached'::text);
 
 CREATE INDEX ticket_sla_events_ticket_idx ON public.ticket_sla_events USING btree (org_id, ticket_id, seq);
 
@@ -1693,6 +1776,8 @@ CREATE INDEX tickets_org_assignee_idx ON public.tickets USING btree (org_id, ass
 CREATE INDEX tickets_org_created_idx ON public.tickets USING btree (org_id, created_at, id);
 
 CREATE INDEX tickets_org_customer_idx ON public.tickets USING btree (org_id, customer_id);
+
+CREATE INDEX tickets_org_resolved_idx ON public.tickets USING btree (org_id, resolved_at) WHERE (resolved_at IS NOT NULL);
 
 CREATE INDEX tickets_org_unit_created_idx ON public.tickets USING btree (org_id, unit_id, created_at, id);
 
@@ -1803,6 +1888,21 @@ ALTER TABLE ONLY public.account_usage_records
 
 ALTER TABLE ONLY public.agreement_acceptances
     ADD CONSTRAINT agreement_acceptances_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.analytics_goal_applications
+    ADD CONSTRAINT analytics_goal_applications_org_id_goal_id_fkey FOREIGN KEY (org_id, goal_id) REFERENCES public.analytics_goals(org_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_goals
+    ADD CONSTRAINT analytics_goals_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.analytics_goals
+    ADD CONSTRAINT analytics_goals_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
+
+ALTER TABLE ONLY public.analytics_segments
+    ADD CONSTRAINT analytics_segments_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.analytics_segments
+    ADD CONSTRAINT analytics_segments_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
 
 ALTER TABLE ONLY public.analytics_settings
     ADD CONSTRAINT analytics_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { validateEnvironment } from './platform/config/config.schema';
@@ -15,10 +15,14 @@ import { ClockModule } from './platform/clock/clock.module';
 import { CryptoModule } from './platform/crypto/crypto.module';
 import { NotificationsModule } from './platform/notifications/notifications.module';
 import { AuditModule } from './platform/audit/audit.module';
+import { OperationLogInterceptor } from './platform/audit/operation-log.interceptor';
 import { IdempotencyModule } from './platform/idempotency/idempotency.module';
-import { EtagModule } from './platform/http/etag.interceptor';
+import { IdempotencyInterceptor } from './platform/idempotency/idempotency.interceptor';
+import { EtagInterceptor } from './platform/http/etag.interceptor';
+import { RouteInterceptor, RouteInterceptorChain } from './platform/http/route-interceptors';
 import { FEATURE_MODULES } from './modules';
 import { AccessGuard } from './modules/access/access.guard';
+import { DeferredAccessInterceptor } from './modules/access/deferred-access.interceptor';
 
 export interface AppModuleOptions {
   databaseUrl: string;
@@ -68,11 +72,8 @@ export class AppModule {
         }),
         HealthModule,
         NotificationsModule,
-        // Before AuditModule: its interceptor wraps the operation log's, so replays are not operations.
         IdempotencyModule,
         AuditModule,
-        // Innermost: the idempotency store must see the ETag header and the unwrapped body.
-        EtagModule,
         ...FEATURE_MODULES,
       ],
       providers: [
@@ -80,6 +81,20 @@ export class AppModule {
         // Order matters: shed floods before spending a database round trip on authentication.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useExisting: AccessGuard },
+        EtagInterceptor,
+        {
+          provide: APP_INTERCEPTOR,
+          // Outermost first. Idempotency wraps the operation log, so a replay is not an operation; the
+          // ETag is set inside both, so the idempotency store records it with the unwrapped body; the
+          // deferred access check is innermost, next to the handler it may run again.
+          inject: [
+            IdempotencyInterceptor,
+            OperationLogInterceptor,
+            EtagInterceptor,
+            DeferredAccessInterceptor,
+          ],
+          useFactory: (...layers: RouteInterceptor[]) => new RouteInterceptorChain(layers),
+        },
       ],
     };
   }

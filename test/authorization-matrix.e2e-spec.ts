@@ -160,6 +160,15 @@ describe('authorization matrix: every operation × every refused caller', () => 
       [brand.id, rows.ticketId],
     );
     rows.followUpId = followUp.id;
+    // A West optimization goal (goals are unit rows measuring no account here).
+    const [goal] = await t.db.query(
+      `INSERT INTO analytics_goals (org_id, unit_id, name, metric, account_ids, include_unattributed, baseline_from,
+         baseline_to, baseline_mean, target_value, direction, deadline, created_at, updated_at)
+       VALUES ($1, $2, 'West goal', 'page_views', '{}', false, '2026-01-01', '2026-01-28', 10, 20, 'increase',
+         now() + interval '30 days', now(), now()) RETURNING id`,
+      [brand.id, west],
+    );
+    rows.goalId = goal.id;
 
     // An agency operating one of the brand's accounts, assigned to its West unit.
     agency = await insertOrg(t, { kind: 'agency' });

@@ -434,6 +434,216 @@ export interface paths {
     patch: operations['updateOrganization'];
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/analytics/optimization-goals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Optimization goals, newest first
+     * @description A goal is visible when your data scope covers its unit (or you own it) and you may read analytics for every account it measures; otherwise 404.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['listOptimizationGoals'];
+    put?: never;
+    /**
+     * Set an optimization goal: a daily metric, filters, a baseline window, a target and a deadline
+     * @description The accounts measured are those your scope reads analytics for when the goal is made (narrowed by `filters.socialAccountId`); the baseline mean is computed then, and the direction (increase or decrease) follows from the target. The deadline job judges the goal achieved or missed once.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    post: operations['createOptimizationGoal'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/optimization-goals/{goalId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One goal with its baseline, progress and the before/after of every optimization applied
+     * @description A goal is visible when your data scope covers its unit (or you own it) and you may read analytics for every account it measures; otherwise 404.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getOptimizationGoal'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a goal and its applications
+     * @description A goal is visible when your data scope covers its unit (or you own it) and you may read analytics for every account it measures; otherwise 404.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    delete: operations['deleteOptimizationGoal'];
+    options?: never;
+    head?: never;
+    /**
+     * Rename a goal, move its target or deadline (while active), or change its owner
+     * @description A goal is visible when your data scope covers its unit (or you own it) and you may read analytics for every account it measures; otherwise 404.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    patch: operations['updateOptimizationGoal'];
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/optimization-goals/{goalId}/applied': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record that an optimization went live at a time; answers its before/after comparison
+     * @description The comparison is recomputed on every read of the goal: same-length windows before the applied day and from it on (the baseline length, fewer while days are still coming in), their means and the change, significant when |change| > 2 × the standard deviation of the baseline’s weekly means. A goal is visible when your data scope covers its unit (or you own it) and you may read analytics for every account it measures; otherwise 404.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    post: operations['markOptimizationApplied'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/reports/audience': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audience by age band, gender, region, device or interest, from portraits and from events
+     * @description Portraits: the mean share per account-day of the imported portraits of the accounts your scope reads analytics for (days `from`–`to`). Events: distinct people per value of `deviceType` (device) or of the event property `ageBand`, `gender`, `region`, `interests` (a string or an array of strings).
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getAnalyticsAudience'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/reports/forecast': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Forecast a daily metric for the next days, with a 95 % prediction interval and past anomalies
+     * @description History: `from`–`to` (local days; default the 56 days up to yesterday; at least 7, at most 366). Additive Holt-Winters with a weekly season from 14 days of history, Holt’s linear trend below; parameters by least one-step squared error. A past day outside its one-step interval is an anomaly. Counts the events and accounts your scope reads analytics for; an unknown metric is 400 on `metric`.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getAnalyticsForecast'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/segments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Analytics segments (people), newest first
+     * @description Requires permission `analytics:read`.
+     */
+    get: operations['listAnalyticsSegments'];
+    put?: never;
+    /**
+     * Save a segment: a rule over people’s events, properties, devices and channels
+     * @description The rule is validated (shape, 4 levels, 20 conditions): 400 naming the part that is wrong.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    post: operations['createAnalyticsSegment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/segments/{segmentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One analytics segment, with its ETag
+     * @description A segment outside your data scope (its unit, or yours when your scope is self) answers 404.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getAnalyticsSegment'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete an analytics segment
+     * @description A segment outside your data scope (its unit, or yours when your scope is self) answers 404.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    delete: operations['deleteAnalyticsSegment'];
+    options?: never;
+    head?: never;
+    /**
+     * Rename a segment or change its rule or lookback
+     * @description A segment outside your data scope (its unit, or yours when your scope is self) answers 404.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    patch: operations['updateAnalyticsSegment'];
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/segments/{segmentId}/size': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How many people match the segment now
+     * @description Counted over the events your scope may count (the accounts you read analytics for; events of no account only with organization scope), narrowed by the filters. A segment outside your data scope (its unit, or yours when your scope is self) answers 404.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getAnalyticsSegmentSize'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{orgId}/analytics/settings': {
     parameters: {
       query?: never;
@@ -1708,6 +1918,116 @@ export interface paths {
      *     Requires permission `tickets:read`.
      */
     post: operations['computeServiceCalendarDueTime'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/service-reports/backlog': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Open tickets at the end of the period, by age and state
+     * @description Tickets created before the end of the period (or now, when that is still to come) and neither resolved nor closed then, by the state they were in then and by age: < 1 day, 1–3 days, 3–7 days, > 7 days. `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getBacklogReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/service-reports/first-response': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * First-response times of tickets first answered in the period
+     * @description A ticket counts in the bucket of its first public reply by a member. Count, nearest-rank median and p90 in working minutes (on the ticket’s SLA calendar, pauses excluded) and in wall-clock minutes (pauses included), per `interval` bucket, and per `groupBy` (agent, unit, type) when asked. `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getFirstResponseReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/service-reports/resolution': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Resolution times of tickets resolved in the period
+     * @description A ticket counts in the bucket of its last resolution when it is resolved or closed now (a reopened ticket counts again once resolved again). Count, nearest-rank median and p90 in working minutes (on the ticket’s SLA calendar, pauses excluded) and in wall-clock minutes (pauses included), per `interval` bucket, and per `groupBy` (agent, unit, type) when asked. `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getResolutionReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/service-reports/sla-attainment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * SLA attainment per policy and target, breaches and escalations in the period
+     * @description Per policy applied: first-response and resolution targets met and breached in the period and the attainment (met / decided, null when none was decided), every breach recorded (next response included), and escalations (manual by members, automatic by the breach sweep). `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getSlaAttainmentReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/service-reports/volume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Tickets created in the period, by type and by channel per interval
+     * @description Every bucket of the period is listed, empty ones with zeros. `from`/`to` are local days in the organization’s time zone, both inclusive (default: the 30 days up to today; at most 366 days, else 400 on `to`). Counts only tickets your `tickets:supervise` scope covers (by the ticket’s unit, or assigned to you with a self scope), narrowed by `type`, `channel`, `priority`, `unitId` (that queue) and `agentId` (the assignee). `?format=csv` answers the same numbers, `?format=svg` a chart. Definitions: docs/service-reports.md.
+     *
+     *     Requires permission `tickets:supervise`.
+     */
+    get: operations['getTicketVolumeReport'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -3166,6 +3486,45 @@ export interface components {
        */
       terms: string;
     };
+    AnalyticsFiltersDto: Record<string, never>;
+    AnalyticsSegmentDto: {
+      /** Format: date-time */
+      createdAt: string;
+      description: string | null;
+      /** Format: uuid */
+      id: string;
+      lookbackDays: number;
+      name: string;
+      /** Format: uuid */
+      ownerId: string | null;
+      /** @description A group `{"all": [...]}`, `{"any": [...]}` or `{"not": node}` of conditions and nested groups (4 levels, 20 conditions): `{"event": {"type": "purchase", "name"?: "…", "minCount": 2, "withinDays": 30}}`, `{"property": {"key": "plan", "equals": "pro"}}`, `{"device": {"in": ["mobile"]}}`, `{"channel": {"in": ["search"]}}`. People are userId, else anonymousId. */
+      rule: {
+        [key: string]: unknown;
+      };
+      /** Format: uuid */
+      unitId: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    AnalyticsSegmentPageDto: {
+      items: components['schemas']['AnalyticsSegmentDto'][];
+      /** @description Cursor of the next page; null on the last */
+      nextCursor?: string | null;
+    };
+    AnalyticsSegmentSizeDto: {
+      /** @description People with any event in the lookback window (the segment's universe). */
+      activePeople: number;
+      /** Format: date-time */
+      computedAt: string;
+      /** Format: date-time */
+      lookbackStart: string;
+      /** Format: uuid */
+      segmentId: string;
+      /** @description size / activePeople; null when no one was active. */
+      share: number | null;
+      /** @description People matching the rule now, among those active in the lookback window. */
+      size: number;
+    };
     AnalyticsSettingsDto: {
       /** @description True while the organization has not set its own values. */
       isDefault: boolean;
@@ -3193,6 +3552,15 @@ export interface components {
       items: components['schemas']['ApiKeyDto'][];
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
+    };
+    ApplyOptimizationDto: {
+      /**
+       * Format: date-time
+       * @description When the optimization went live (not in the future, not before the baseline starts).
+       */
+      appliedAt: string;
+      /** @description What was changed. `null` or absent: no note. */
+      note?: string | null;
     };
     AssignmentDto: {
       /** Format: uuid */
@@ -3273,6 +3641,18 @@ export interface components {
     AudiencePortraitListDto: {
       items: components['schemas']['AudiencePortraitDto'][];
     };
+    AudienceReportDto: {
+      /** @enum {string} */
+      dimension: 'age_band' | 'gender' | 'region' | 'device' | 'interest';
+      events: components['schemas']['EventDistributionDto'];
+      /** Format: date */
+      from: string;
+      /** @description From the platform's imported portraits of the accounts in scope; null when an event-only filter is given. */
+      portrait: components['schemas']['PortraitDistributionDto'] | null;
+      timeZone: string;
+      /** Format: date */
+      to: string;
+    };
     AuthorizationDto: {
       accounts: components['schemas']['AuthorizedAccountDto'][];
       agencyName: string;
@@ -3318,6 +3698,56 @@ export interface components {
       id: string;
       /** @enum {string} */
       platform: 'douyin' | 'kuaishou' | 'xiaohongshu' | 'weibo' | 'wechat_channels';
+    };
+    BacklogAgeDto: {
+      /** @enum {string} */
+      age: 'lt_1d' | '1_3d' | '3_7d' | 'gt_7d';
+      count: number;
+    };
+    BacklogCellDto: {
+      /** @enum {string} */
+      age: 'lt_1d' | '1_3d' | '3_7d' | 'gt_7d';
+      count: number;
+      /** @enum {string} */
+      state: 'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed';
+    };
+    BacklogReportDto: {
+      /**
+       * Format: date-time
+       * @description The instant the backlog is taken at: the end of the period, or now when that is still to come.
+       */
+      at: string;
+      /** @description Every age bucket, in order (`lt_1d`, `1_3d`, `3_7d`, `gt_7d`). */
+      byAge: components['schemas']['BacklogAgeDto'][];
+      /** @description Every open state, in the state table's order. */
+      byState: components['schemas']['BacklogStateDto'][];
+      /** @description Every state × age pair, zeros included. */
+      cells: components['schemas']['BacklogCellDto'][];
+      /** Format: date */
+      from: string;
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      /** @description Open tickets at `at`. */
+      total: number;
+    };
+    BacklogStateDto: {
+      count: number;
+      /** @enum {string} */
+      state: 'new' | 'open' | 'pending_customer' | 'escalated' | 'reopened' | 'resolved' | 'closed';
+    };
+    BaselineDto: {
+      days: number;
+      /** Format: date */
+      from: string;
+      /** @description Mean daily value of the baseline window. */
+      mean: number;
+      /** Format: date */
+      to: string;
+      /** @description Sample standard deviation of the weekly means; null with fewer than two full weeks. */
+      weeklyNoise: number | null;
+      /** @description Full weeks (7-day blocks from `from`) the noise is measured on. */
+      weeks: number;
     };
     BatchRefusalDto: {
       /** @description The refused field, e.g. `occurredAt`. */
@@ -3403,6 +3833,14 @@ export interface components {
       /** @description Signed challenge, valid for a few minutes and usable once */
       token: string;
     };
+    ChannelCountsDto: {
+      api: number;
+      douyin_dm: number;
+      email: number;
+      phone: number;
+      web: number;
+      wechat: number;
+    };
     CheckFindingDto: {
       /**
        * @description After the organization’s policy
@@ -3473,6 +3911,27 @@ export interface components {
       /** @description The text to check, as typed (up to 100,000 characters). Nothing is saved. */
       text: string;
     };
+    ComparisonDto: {
+      after: components['schemas']['DayWindowDto'] | null;
+      afterMean: number | null;
+      before: components['schemas']['DayWindowDto'] | null;
+      beforeMean: number | null;
+      /** @description afterMean − beforeMean. */
+      change: number | null;
+      /** @description change / beforeMean; null when beforeMean is 0. */
+      changeRate: number | null;
+      /** @description 2 × the baseline's weekly noise; null without it. */
+      noiseThreshold: number | null;
+      /** @description |change| > noiseThreshold; null when either is unknown. */
+      significant: boolean | null;
+      /**
+       * @description `pending` until the first whole day after the application is over; then `measured`.
+       * @enum {string}
+       */
+      status: 'pending' | 'measured';
+      /** @description Days of each window: the baseline's length, or fewer while the days after are still coming in. */
+      windowDays: number;
+    };
     CompleteCareTaskDto: {
       /** @description What was talked about; kept on the task and in the customer's history. */
       note: string;
@@ -3511,17 +3970,20 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      kind: 'phone' | 'email' | 'douyin' | 'wechat';
+      kind: 'phone' | 'email' | 'douyin' | 'wechat' | 'analytics';
       primary: boolean;
       /** @description Phones and emails masked (138****0000, a***@example.com) unless read unmasked */
       value: string;
     };
     ContactPointInputDto: {
       /** @enum {string} */
-      kind: 'phone' | 'email' | 'douyin' | 'wechat';
+      kind: 'phone' | 'email' | 'douyin' | 'wechat' | 'analytics';
       /** @description Make it the primary point of its kind (the first of a kind always is). */
       primary?: boolean;
-      /** @description A phone (CN mobile, or E.164 with +), an email, or a Douyin / WeChat id; stored normalised. */
+      /**
+       * @description A phone (CN mobile, or E.164 with +), an email, a Douyin / WeChat id, or the customer's analytics
+       *     `userId` (kind `analytics`, 1–128 characters, which links the profile's purchases); stored normalised.
+       */
       value: string;
     };
     ContactViewDto: {
@@ -3658,6 +4120,24 @@ export interface components {
       tags?: string[];
       title?: string;
     };
+    CreateAnalyticsSegmentDto: {
+      description?: string;
+      /**
+       * @description People count when they had any event in the last N days (1–366, default 30).
+       * @default 30
+       */
+      lookbackDays?: number;
+      name: string;
+      /** @description A group `{"all": [...]}`, `{"any": [...]}` or `{"not": node}` of conditions and nested groups (4 levels, 20 conditions): `{"event": {"type": "purchase", "name"?: "…", "minCount": 2, "withinDays": 30}}`, `{"property": {"key": "plan", "equals": "pro"}}`, `{"device": {"in": ["mobile"]}}`, `{"channel": {"in": ["search"]}}`. People are userId, else anonymousId. */
+      rule: {
+        [key: string]: unknown;
+      };
+      /**
+       * Format: uuid
+       * @description The unit the segment belongs to (within your scope); default the unit of your grant.
+       */
+      unitId?: string;
+    };
     CreateApiKeyDto: {
       /**
        * Format: date-time
@@ -3734,7 +4214,7 @@ export interface components {
       kind: 'person' | 'company';
       /**
        * Format: int64
-       * @description Entered by hand for now, integer fen.
+       * @description Entered by hand, integer fen; shown while the profile has no analytics purchases.
        */
       lifetimeValueFen?: number;
       /**
@@ -3773,6 +4253,57 @@ export interface components {
       prefix: string;
       /** Format: date-time */
       revokedAt: string | null;
+    };
+    CreateGoalDto: {
+      /**
+       * Format: date
+       * @description First day of the baseline window (local day, inclusive).
+       */
+      baselineFrom: string;
+      /**
+       * Format: date
+       * @description Last day of the baseline window (inclusive, before today; 7–366 days after baselineFrom).
+       */
+      baselineTo: string;
+      /**
+       * Format: date-time
+       * @description When the goal is judged (after now).
+       */
+      deadline: string;
+      /** @description Narrow the events counted (account metrics take only `socialAccountId`). */
+      filters?: components['schemas']['AnalyticsFiltersDto'];
+      /**
+       * @description The daily metric the goal is about (docs/analytics.md).
+       * @enum {string}
+       */
+      metric:
+        | 'events'
+        | 'page_views'
+        | 'unique_visitors'
+        | 'sessions'
+        | 'conversions'
+        | 'purchases'
+        | 'purchases_amount'
+        | 'video_plays'
+        | 'follows'
+        | 'plays'
+        | 'followers'
+        | 'likes'
+        | 'comments'
+        | 'shares';
+      name: string;
+      /**
+       * Format: uuid
+       * @description An active member of the organization; default you.
+       */
+      ownerId?: string;
+      /** @description The daily mean the goal aims at (above the baseline mean: an increase; below: a decrease). */
+      targetValue: number;
+      /**
+       * Format: uuid
+       * @description The unit the goal belongs to (within your scope); default the unit of your grant.
+       */
+      unitId?: string;
     };
     CreateGrantDto: {
       /**
@@ -4025,6 +4556,8 @@ export interface components {
       storedBy: string | null;
     };
     CustomerDto: {
+      /** @description How many analytics purchases `lifetimeValueFen` sums; 0 when the entered value is shown. */
+      analyticsPurchases: number;
       companyName: string | null;
       consentDataProcessing: boolean;
       consentMarketing: boolean;
@@ -4032,6 +4565,11 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       displayName: string;
+      /**
+       * Format: int64
+       * @description The value entered by hand (create, edit, summed by merges), integer fen, whatever the source shown.
+       */
+      enteredLifetimeValueFen: number;
       /** Format: uuid */
       id: string;
       /** @enum {string} */
@@ -4040,9 +4578,15 @@ export interface components {
       lastContactAt: string | null;
       /**
        * Format: int64
-       * @description Integer fen; entered by hand for now
+       * @description Integer fen. The sum of the `purchase` events of the profile's analytics user ids (its `analytics`
+       *     contact points, including those of profiles merged into it) when there are any, else the entered value.
        */
       lifetimeValueFen: number;
+      /**
+       * @description Where `lifetimeValueFen` comes from: `analytics` purchases, or the `entered` value.
+       * @enum {string}
+       */
+      lifetimeValueSource: 'analytics' | 'entered';
       /** @description True when phones and emails are masked in this answer */
       masked: boolean;
       /** Format: uuid */
@@ -4155,6 +4699,13 @@ export interface components {
       /** @description Set on dates published ahead of the State Council's notice; defaults to false. */
       provisional?: boolean;
     };
+    DayWindowDto: {
+      days: number;
+      /** Format: date */
+      from: string;
+      /** Format: date */
+      to: string;
+    };
     DecideRestoreRequestDto: {
       /** @enum {string} */
       decision: 'approve' | 'reject';
@@ -4233,6 +4784,47 @@ export interface components {
       /** @description Stretches the clock stops (a ticket pending on the customer), as the tickets module passes them. */
       pauses?: components['schemas']['PauseDto'][];
     };
+    DurationBucketDto: {
+      /** @description The bucket's label: `2026-11-30` (day, week by its Monday), `2026-11` (month), `2026-11-30T09:00` (hour). */
+      bucket: string;
+      /** @description Tickets counted. */
+      count: number;
+      /** @description Elapsed real time, pauses included. */
+      wallClockMinutes: components['schemas']['MinuteFiguresDto'];
+      /** @description On the ticket's SLA calendar, pauses excluded (tickets without any calendar left out of these). */
+      workingMinutes: components['schemas']['MinuteFiguresDto'];
+    };
+    DurationFiguresDto: {
+      /** @description Tickets counted. */
+      count: number;
+      /** @description Elapsed real time, pauses included. */
+      wallClockMinutes: components['schemas']['MinuteFiguresDto'];
+      /** @description On the ticket's SLA calendar, pauses excluded (tickets without any calendar left out of these). */
+      workingMinutes: components['schemas']['MinuteFiguresDto'];
+    };
+    DurationGroupDto: {
+      buckets: components['schemas']['DurationBucketDto'][];
+      /** @description The agent's user id, the unit id or the ticket type; null for tickets assigned to nobody. */
+      key: string | null;
+      total: components['schemas']['DurationFiguresDto'];
+    };
+    DurationReportDto: {
+      /** @description Every bucket of the period, empty ones with count 0. */
+      buckets: components['schemas']['DurationBucketDto'][];
+      /** Format: date */
+      from: string;
+      /** @enum {string|null} */
+      groupBy: 'agent' | 'unit' | 'type' | null;
+      /** @description Per group (only with `groupBy`), ordered by key, unassigned last. */
+      groups: components['schemas']['DurationGroupDto'][];
+      /** @enum {string} */
+      interval: 'hour' | 'day' | 'week' | 'month';
+      /** @description The organization's time zone the days are cut in. */
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      total: components['schemas']['DurationFiguresDto'];
+    };
     EditorialDto: {
       category?: string;
       /** @description 加精. */
@@ -4285,6 +4877,12 @@ export interface components {
       creditCode: string;
       email: string;
     };
+    EscalationCountsDto: {
+      /** @description By the SLA breach sweep. */
+      automatic: number;
+      /** @description By a member or an API key (`escalate` action). */
+      manual: number;
+    };
     EventBatchDto: {
       /**
        * @description 1 to 1,000 events, each as the `TrackedEventDto` schema describes. Each is validated on its own:
@@ -4305,12 +4903,26 @@ export interface components {
       /** @description Events stored now. */
       stored: number;
     };
+    EventDistributionDto: {
+      items: components['schemas']['EventShareDto'][];
+      /** @description People with a known value. */
+      people: number;
+      /** @description Where the value is read: the event's `deviceType`, or a key of its `properties`. */
+      source: string;
+    };
     EventImportResultDto: {
       duplicates: number;
       /** @description The first refused lines (at most 20), in order. */
       firstRefusals: components['schemas']['ImportRefusalDto'][];
       refused: number;
       stored: number;
+    };
+    EventShareDto: {
+      key: string;
+      /** @description Distinct people (userId, else anonymousId) with an event carrying this value. */
+      people: number;
+      /** @description people / the people with any known value; multi-valued properties (interests) can add up past 1. */
+      share: number | null;
     };
     FieldErrorDto: {
       /** @example email */
@@ -4360,6 +4972,182 @@ export interface components {
     };
     FollowUpPageDto: {
       items: components['schemas']['FollowUpDto'][];
+      /** @description Cursor of the next page; null on the last */
+      nextCursor?: string | null;
+    };
+    ForecastHistoryPointDto: {
+      /** @description The value fell outside the one-step 95 % interval. */
+      anomaly: boolean;
+      /** Format: date */
+      day: string;
+      /** @description The model's one-step-ahead prediction of the day; null during warm-up (the first week, or two days). */
+      fitted: number | null;
+      lower: number | null;
+      upper: number | null;
+      value: number;
+    };
+    ForecastParametersDto: {
+      alpha: number;
+      beta: number;
+      /** @description 0 for the non-seasonal model. */
+      gamma: number;
+    };
+    ForecastPointDto: {
+      /** Format: date */
+      day: string;
+      /** @description Lower end of the 95 % prediction interval (never below 0). */
+      lower: number;
+      upper: number;
+      value: number;
+    };
+    ForecastReportDto: {
+      /** @description Past days flagged as anomalies. */
+      anomalies: number;
+      /** @description The cycle (days) the detrended history correlates with most, null when none is clear. */
+      detectedPeriod: number | null;
+      forecast: components['schemas']['ForecastPointDto'][];
+      /** Format: date */
+      from: string;
+      history: components['schemas']['ForecastHistoryPointDto'][];
+      /** @description Coverage of the prediction intervals. */
+      level: number;
+      /** @enum {string} */
+      metric:
+        | 'events'
+        | 'page_views'
+        | 'unique_visitors'
+        | 'sessions'
+        | 'conversions'
+        | 'purchases'
+        | 'purchases_amount'
+        | 'video_plays'
+        | 'follows'
+        | 'plays'
+        | 'followers'
+        | 'likes'
+        | 'comments'
+        | 'shares';
+      /**
+       * @description `holt_winters_additive` (weekly season, 14 days of history or more) or `holt_linear`.
+       * @enum {string}
+       */
+      model: 'holt_winters_additive' | 'holt_linear';
+      parameters: components['schemas']['ForecastParametersDto'];
+      /** @description Standard deviation of the one-step errors over the history. */
+      residualStdDev: number;
+      /** @description The fitted weekly offsets of the 7 forecast days that follow the history; null without a season. */
+      seasonal: number[] | null;
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      unit: string;
+    };
+    GoalApplicationDto: {
+      /** Format: date-time */
+      appliedAt: string;
+      comparison: components['schemas']['ComparisonDto'];
+      /** Format: uuid */
+      id: string;
+      note: string | null;
+      /** Format: uuid */
+      recordedBy: string | null;
+    };
+    GoalDto: {
+      applications: components['schemas']['GoalApplicationDto'][];
+      baseline: components['schemas']['BaselineDto'];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      deadline: string;
+      /** @enum {string} */
+      direction: 'increase' | 'decrease';
+      /** Format: date-time */
+      evaluatedAt: string | null;
+      filters: components['schemas']['AnalyticsFiltersDto'];
+      /** @description The progress value when the deadline job judged the goal; null while active. */
+      finalValue: number | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      metric:
+        | 'events'
+        | 'page_views'
+        | 'unique_visitors'
+        | 'sessions'
+        | 'conversions'
+        | 'purchases'
+        | 'purchases_amount'
+        | 'video_plays'
+        | 'follows'
+        | 'plays'
+        | 'followers'
+        | 'likes'
+        | 'comments'
+        | 'shares';
+      name: string;
+      /** Format: uuid */
+      ownerId: string | null;
+      progress: components['schemas']['GoalProgressDto'];
+      /** @enum {string} */
+      state: 'active' | 'achieved' | 'missed';
+      targetValue: number;
+      unit: string;
+      /** Format: uuid */
+      unitId: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    GoalProgressDto: {
+      /** @description Mean daily value over the window (the 7 days up to now, or up to the deadline once it passed). */
+      current: number;
+      days: number;
+      /** @description (current − baseline mean) / (target − baseline mean); null when the target equals the baseline mean. */
+      fraction: number | null;
+      /** Format: date */
+      from: string;
+      /** @description current has reached the target in the goal's direction. */
+      reached: boolean;
+      /** Format: date */
+      to: string;
+    };
+    GoalSummaryDto: {
+      baselineMean: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      deadline: string;
+      /** @enum {string} */
+      direction: 'increase' | 'decrease';
+      finalValue: number | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      metric:
+        | 'events'
+        | 'page_views'
+        | 'unique_visitors'
+        | 'sessions'
+        | 'conversions'
+        | 'purchases'
+        | 'purchases_amount'
+        | 'video_plays'
+        | 'follows'
+        | 'plays'
+        | 'followers'
+        | 'likes'
+        | 'comments'
+        | 'shares';
+      name: string;
+      /** Format: uuid */
+      ownerId: string | null;
+      /** @enum {string} */
+      state: 'active' | 'achieved' | 'missed';
+      targetValue: number;
+      /** Format: uuid */
+      unitId: string;
+    };
+    GoalSummaryPageDto: {
+      items: components['schemas']['GoalSummaryDto'][];
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
     };
@@ -4587,6 +5375,12 @@ export interface components {
       name: string | null;
       url: string;
     };
+    MinuteFiguresDto: {
+      /** @description Nearest-rank median in minutes (2 decimals); null without tickets. */
+      median: number | null;
+      /** @description Nearest-rank 90th percentile in minutes (2 decimals); null without tickets. */
+      p90: number | null;
+    };
     ModerationPolicyDto: {
       /** @enum {string} */
       absoluteTermsAction: 'review' | 'block';
@@ -4796,6 +5590,30 @@ export interface components {
        */
       idNumberMasked: string;
       realName: string;
+    };
+    PolicyAttainmentDto: {
+      /** @description Targets breached in the period (first response, next response and resolution). */
+      breaches: number;
+      escalations: components['schemas']['EscalationCountsDto'];
+      firstResponse: components['schemas']['TargetAttainmentDto'];
+      /**
+       * Format: uuid
+       * @description The policy applied; null once deleted, or for tickets no policy matched.
+       */
+      policyId: string | null;
+      /** @description The policy's name when applied; null for tickets no policy matched. */
+      policyName: string | null;
+      resolution: components['schemas']['TargetAttainmentDto'];
+    };
+    PortraitDistributionDto: {
+      /** @description Account-days of imported portraits with a non-empty distribution of the dimension. */
+      accountDays: number;
+      items: components['schemas']['PortraitShareDto'][];
+    };
+    PortraitShareDto: {
+      key: string;
+      /** @description Mean share over the account-days whose portrait has this dimension, in basis points (2 decimals). */
+      shareBp: number;
     };
     PriorRejectionDto: {
       /** @description review.rejected or submitted (rejected by automatic review) */
@@ -5333,6 +6151,17 @@ export interface components {
       /** @description Its share of the audience in basis points (0–10,000). */
       shareBp: number;
     };
+    SlaAttainmentReportDto: {
+      /** Format: date */
+      from: string;
+      /** @description One entry per policy with anything decided, breached or escalated in the period, by name. */
+      policies: components['schemas']['PolicyAttainmentDto'][];
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      /** @description All policies together. */
+      total: components['schemas']['PolicyAttainmentDto'];
+    };
     SlaConditionsDto: {
       channels?: ('phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api')[];
       /** @description Customer tiers such as `vip`, `normal` (compared case-insensitively). */
@@ -5494,6 +6323,12 @@ export interface components {
        */
       until?: string;
     };
+    TargetAttainmentDto: {
+      /** @description met / (met + breached), 4 decimals (× 100 for a percentage); null when nothing was decided. */
+      attainment: number | null;
+      breached: number;
+      met: number;
+    };
     TicketDeliveryDto: {
       body: string;
       channel: string;
@@ -5552,6 +6387,11 @@ export interface components {
       productRef: string | null;
       /** Format: date-time */
       resolvedAt: string | null;
+      /**
+       * @description The ticket's SLA now: policy, due times, whether the clock is paused and the minutes left of each
+       *     running target. Null when no SLA is kept for the ticket.
+       */
+      sla: components['schemas']['TicketSlaSummaryDto'] | null;
       /** Format: uuid */
       socialAccountId: string | null;
       solution: string | null;
@@ -5690,6 +6530,24 @@ export interface components {
       nextResponse: number | null;
       resolution: number | null;
     };
+    TicketSlaSummaryDto: {
+      /** Format: date-time */
+      firstResponseDueAt: string | null;
+      /** Format: date-time */
+      nextResponseDueAt: string | null;
+      paused: boolean;
+      /** Format: uuid */
+      policyId: string | null;
+      policyName: string | null;
+      remainingMinutes: components['schemas']['TicketSlaSummaryRemainingDto'];
+      /** Format: date-time */
+      resolutionDueAt: string | null;
+    };
+    TicketSlaSummaryRemainingDto: {
+      firstResponse: number | null;
+      nextResponse: number | null;
+      resolution: number | null;
+    };
     TicketSlaTargetDto: {
       /** Format: date-time */
       breachedAt: string | null;
@@ -5815,6 +6673,11 @@ export interface components {
       utmSource?: string;
       utmTerm?: string;
     };
+    TypeCountsDto: {
+      after_sales: number;
+      complaint: number;
+      consultation: number;
+    };
     UnitDto: {
       /** Format: date-time */
       createdAt: string;
@@ -5835,6 +6698,16 @@ export interface components {
     UnreadCountDto: {
       /** @example 3 */
       count: number;
+    };
+    UpdateAnalyticsSegmentDto: {
+      /** @description `null` clears it. */
+      description?: string | null;
+      lookbackDays?: number;
+      name?: string;
+      /** @description A group `{"all": [...]}`, `{"any": [...]}` or `{"not": node}` of conditions and nested groups (4 levels, 20 conditions): `{"event": {"type": "purchase", "name"?: "…", "minCount": 2, "withinDays": 30}}`, `{"property": {"key": "plan", "equals": "pro"}}`, `{"device": {"in": ["mobile"]}}`, `{"channel": {"in": ["search"]}}`. People are userId, else anonymousId. */
+      rule?: {
+        [key: string]: unknown;
+      };
     };
     UpdateCannedReplyDto: {
       body?: string;
@@ -5906,6 +6779,18 @@ export interface components {
        * @example contact@example.com
        */
       email: string;
+    };
+    UpdateGoalDto: {
+      /**
+       * Format: date-time
+       * @description A new deadline (after now; only while the goal is active).
+       */
+      deadline?: string;
+      name?: string;
+      /** Format: uuid */
+      ownerId?: string;
+      /** @description A new target; the direction (increase or decrease from the baseline mean) is fixed at creation. */
+      targetValue?: number;
     };
     UpdateMemberDto: {
       /**
@@ -6248,6 +7133,26 @@ export interface components {
       items: components['schemas']['VerificationDto'][];
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
+    };
+    VolumeBucketDto: {
+      bucket: string;
+      byChannel: components['schemas']['ChannelCountsDto'];
+      byType: components['schemas']['TypeCountsDto'];
+      /** @description Tickets created in the bucket. */
+      total: number;
+    };
+    VolumeReportDto: {
+      buckets: components['schemas']['VolumeBucketDto'][];
+      byChannel: components['schemas']['ChannelCountsDto'];
+      byType: components['schemas']['TypeCountsDto'];
+      /** Format: date */
+      from: string;
+      /** @enum {string} */
+      interval: 'hour' | 'day' | 'week' | 'month';
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      total: number;
     };
     WeeklyHoursDto: {
       fri: components['schemas']['PeriodDto'][];
@@ -8499,6 +9404,1757 @@ export interface operations {
       };
       /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
       415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listOptimizationGoals: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+        /** @description Page size */
+        limit?: number;
+        state?: 'active' | 'achieved' | 'missed';
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GoalSummaryPageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  createOptimizationGoal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateGoalDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GoalDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getOptimizationGoal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        goalId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GoalDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  deleteOptimizationGoal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        goalId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  updateOptimizationGoal: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag from the last read; a stale one answers 412 precondition_failed */
+        'If-Match'?: string;
+      };
+      path: {
+        goalId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateGoalDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GoalDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description If-Match does not name the current version (`precondition_failed`) */
+      412: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  markOptimizationApplied: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        goalId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApplyOptimizationDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GoalApplicationDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getAnalyticsAudience: {
+    parameters: {
+      query: {
+        /** @description What to break the audience down by. */
+        dimension: 'age_band' | 'gender' | 'region' | 'device' | 'interest';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The distribution from both sources: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AudienceReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getAnalyticsForecast: {
+    parameters: {
+      query: {
+        /** @description Days to forecast after the history (1–90). */
+        days?: number;
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description The daily metric to forecast (docs/analytics.md defines each). */
+        metric:
+          | 'events'
+          | 'page_views'
+          | 'unique_visitors'
+          | 'sessions'
+          | 'conversions'
+          | 'purchases'
+          | 'purchases_amount'
+          | 'video_plays'
+          | 'follows'
+          | 'plays'
+          | 'followers'
+          | 'likes'
+          | 'comments'
+          | 'shares';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The history, fitted values, forecast and anomalies: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForecastReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listAnalyticsSegments: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+        /** @description Page size */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalyticsSegmentPageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  createAnalyticsSegment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateAnalyticsSegmentDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalyticsSegmentDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Well-formed but breaks a rule (`unprocessable`, `reference_not_found`) */
+      422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getAnalyticsSegment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        segmentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalyticsSegmentDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  deleteAnalyticsSegment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        segmentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  updateAnalyticsSegment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag from the last read; a stale one answers 412 precondition_failed */
+        'If-Match'?: string;
+      };
+      path: {
+        /** @description The organization */
+        orgId: string;
+        segmentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateAnalyticsSegmentDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalyticsSegmentDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description If-Match does not name the current version (`precondition_failed`) */
+      412: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getAnalyticsSegmentSize: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        segmentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalyticsSegmentSizeDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
@@ -19396,6 +22052,631 @@ export interface operations {
       };
       /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
       415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getBacklogReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Backlog: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BacklogReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getFirstResponseReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Also answer the figures per `agent` (the ticket's assignee), `unit` (its queue) or `type`. */
+        groupBy?: 'agent' | 'unit' | 'type';
+        /** @description Bucket size: `hour` (periods of at most 31 days), `day` (default), `week` (ISO, from Monday) or `month`. */
+        interval?: 'hour' | 'day' | 'week' | 'month';
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description First-response times: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DurationReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getResolutionReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Also answer the figures per `agent` (the ticket's assignee), `unit` (its queue) or `type`. */
+        groupBy?: 'agent' | 'unit' | 'type';
+        /** @description Bucket size: `hour` (periods of at most 31 days), `day` (default), `week` (ISO, from Monday) or `month`. */
+        interval?: 'hour' | 'day' | 'week' | 'month';
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Resolution times: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DurationReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getSlaAttainmentReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description SLA attainment: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SlaAttainmentReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTicketVolumeReport: {
+    parameters: {
+      query?: {
+        /** @description Only tickets assigned to this member. */
+        agentId?: string;
+        channel?: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Bucket size: `hour` (periods of at most 31 days), `day` (default), `week` (ISO, from Monday) or `month`. */
+        interval?: 'hour' | 'day' | 'week' | 'month';
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+        type?: 'consultation' | 'complaint' | 'after_sales';
+        /** @description Only tickets held by this unit (its queue, not the units below it). */
+        unitId?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ticket volume: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VolumeReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];

@@ -9,6 +9,7 @@ import { ModerationModule } from './moderation/moderation.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { ServiceLevelsModule } from './service-levels/service-levels.module';
+import { ServiceReportsModule } from './service-reports/service-reports.module';
 import { CredentialsModule } from './social-accounts/credentials/credentials.module';
 import { SocialAccountsModule } from './social-accounts/social-accounts.module';
 import { UsageRecordsModule } from './social-accounts/usage-records/usage-records.module';
@@ -33,4 +34,5 @@ export const FEATURE_MODULES = [
   TicketsModule,
   AnalyticsModule,
   TicketSlasModule,
+  ServiceReportsModule,
 ];

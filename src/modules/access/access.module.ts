@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessTokenService } from './access-token.service';
 import { AccessGuard } from './access.guard';
@@ -23,8 +22,8 @@ import { UserAccessService } from './user-access.service';
     JwtStrategy,
     ApiKeyStrategy,
     AccessGuard,
-    { provide: APP_INTERCEPTOR, useClass: DeferredAccessInterceptor },
+    DeferredAccessInterceptor,
   ],
-  exports: [AccessTokenService, AccessRepository, UserAccessService, AccessGuard],
+  exports: [AccessTokenService, AccessRepository, UserAccessService, AccessGuard, DeferredAccessInterceptor],
 })
 export class AccessModule {}

@@ -1,6 +1,9 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { from, mergeMap, Observable, catchError } from 'rxjs';
 import { PreparedQueries } from '../../platform/database/prepared-queries';
+import { RouteInfo, RouteInterceptor } from '../../platform/http/route-interceptors';
+import { ACCESS_POLICY, AccessPolicy } from './authorize.decorator';
 import { AccessGuard, AuthedRequest } from './access.guard';
 import { ACCESS_CONTEXT, AccessContext } from './actor';
 import { DeferredAccessCheck, isAccessChanged } from './deferred-access-check';
@@ -14,11 +17,21 @@ import { DeferredAccessCheck, isAccessChanged } from './deferred-access-check';
  * answer. A handler's own error is released only after the check, too: a stale 404 must not leak.
  */
 @Injectable()
-export class DeferredAccessInterceptor implements NestInterceptor {
+export class DeferredAccessInterceptor implements RouteInterceptor {
   constructor(
+    private readonly reflector: Reflector,
     private readonly guard: AccessGuard,
     private readonly prepared: PreparedQueries,
   ) {}
+
+  /** Only pure reads are ever allowed from cached grants (see AccessGuard.mayDefer). */
+  appliesTo(route: RouteInfo): boolean {
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
+      route.handler,
+      route.controller,
+    ]);
+    return policy?.kind === 'permission' && policy.pureRead;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthedRequest>();

@@ -10,14 +10,21 @@ import { EventRetentionJob } from './event-retention.job';
 import { EventStore } from './event-store';
 import { EventsController } from './events.controller';
 import { AnalyticsReportScope } from './report-scope';
+import { INSIGHTS_CONTROLLERS, INSIGHTS_PROVIDERS } from './insights';
+import { OrganizationTimeZonesModule } from '../organizations/organization-time-zones';
 
 /**
  * Analytics: event ingestion (batch and NDJSON import) into a month-partitioned event store, the job
  * that keeps its partitions and retention, and social accounts' imported platform data per day. Report code reads the events through EventStore.
  */
 @Module({
-  imports: [SocialAccountAccessModule],
-  controllers: [EventsController, AccountDataController, AnalyticsSettingsController],
+  imports: [SocialAccountAccessModule, OrganizationTimeZonesModule],
+  controllers: [
+    EventsController,
+    AccountDataController,
+    AnalyticsSettingsController,
+    ...INSIGHTS_CONTROLLERS,
+  ],
   providers: [
     AccountDataService,
     AnalyticsSettingsService,
@@ -26,6 +33,7 @@ import { AnalyticsReportScope } from './report-scope';
     EventIngestion,
     EventRetentionJob,
     AnalyticsReportScope,
+    ...INSIGHTS_PROVIDERS,
   ],
   exports: [EventStore, AccountDataService, AnalyticsReportScope],
 })

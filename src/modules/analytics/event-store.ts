@@ -275,6 +275,29 @@ export class EventStore {
     return result.rows[0].stored;
   }
 
+  /**
+   * The sum (integer fen) and count of `purchase` events per user id, for those of `userIds` that have
+   * any, in one statement (an index-only read of `analytics_events_purchases_by_user_idx`). Events past
+   * the retention window are gone, so this is the total within it. Sums are exact as bigint and read as
+   * numbers, which stay exact up to 2^53 fen (about 90 billion yuan).
+   */
+  async purchaseTotals(
+    orgId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, { amountFen: number; purchases: number }>> {
+    const totals = new Map<string, { amountFen: number; purchases: number }>();
+    if (userIds.length === 0) return totals;
+    const rows: { user_id: string; amount_fen: string; purchases: number }[] = await this.dataSource.query(
+      `SELECT user_id, sum(amount_fen)::bigint::text AS amount_fen, count(*)::int AS purchases
+         FROM analytics_events
+        WHERE org_id = $1 AND type = 'purchase' AND user_id = ANY($2::text[])
+        GROUP BY user_id`,
+      [orgId, [...new Set(userIds)]],
+    );
+    for (const r of rows) totals.set(r.user_id, { amountFen: Number(r.amount_fen), purchases: r.purchases });
+    return totals;
+  }
+
   /** Deletes, in batches, an organization's events (and their ids) older than `cutoff`; answers how many. */
   async deleteOlderThan(orgId: string, cutoff: Date, batch = 10_000): Promise<number> {
     let deleted = 0;

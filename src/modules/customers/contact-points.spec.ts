@@ -28,3 +28,18 @@ describe('contact points', () => {
     expect(maskContact('douyin', 'dy_alice')).toBe('dy_alice');
   });
 });
+
+describe('analytics contact points', () => {
+  it('keeps an analytics user id as events carry it (trimmed), never masked', () => {
+    expect(normaliseContact('analytics', ' u-1001 ')).toBe('u-1001');
+    expect(normaliseContact('analytics', '用户:42@shop')).toBe('用户:42@shop');
+    expect(normaliseContact('analytics', 'x'.repeat(128))).toBe('x'.repeat(128));
+    expect(maskContact('analytics', 'u-1001')).toBe('u-1001');
+  });
+
+  it('refuses an empty, too long or control-character id', () => {
+    expect(normaliseContact('analytics', '   ')).toBeNull();
+    expect(normaliseContact('analytics', 'x'.repeat(129))).toBeNull();
+    expect(normaliseContact('analytics', 'a\u0007b')).toBeNull();
+  });
+});

@@ -1,9 +1,11 @@
 /**
  * Contact points: how a customer is reached. Values are stored normalised so that one phone or email
  * written two ways is still one contact point: CN mobiles as E.164 (+86…), other phones as E.164 from a
- * leading `+`, emails lower-cased, Douyin and WeChat ids trimmed.
+ * leading `+`, emails lower-cased, Douyin and WeChat ids trimmed. An `analytics` point is the `userId`
+ * the customer carries in the organization's tracked events (1–128 characters, as analytics accepts it,
+ * kept exactly): it links the profile to its purchases there (lifetime value).
  */
-export const CONTACT_KINDS = ['phone', 'email', 'douyin', 'wechat'] as const;
+export const CONTACT_KINDS = ['phone', 'email', 'douyin', 'wechat', 'analytics'] as const;
 export type ContactKind = (typeof CONTACT_KINDS)[number];
 
 /** Kinds that are personal data: masked in every response unless the reader may see them. */
@@ -14,6 +16,9 @@ const E164 = /^\+[1-9]\d{7,14}$/;
 // Deliberately plain: one @, a dot in the domain, no spaces; the mailbox itself is the channel's problem.
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 const PLATFORM_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+// An analytics userId as events carry it: up to 128 characters, no control characters.
+// eslint-disable-next-line no-control-regex
+const ANALYTICS_USER_ID = /^[^\u0000-\u001f\u007f]{1,128}$/u;
 
 /** The normalised value, or null when the value is not a valid contact of that kind. */
 export function normaliseContact(kind: ContactKind, raw: string): string | null {
@@ -37,6 +42,8 @@ export function normaliseContact(kind: ContactKind, raw: string): string | null 
     case 'douyin':
     case 'wechat':
       return PLATFORM_ID.test(value) ? value : null;
+    case 'analytics':
+      return ANALYTICS_USER_ID.test(value) ? value : null;
   }
 }
 

@@ -29,7 +29,10 @@ export class ContactPointInputDto {
   @IsIn(CONTACT_KINDS)
   kind: ContactKind;
 
-  /** A phone (CN mobile, or E.164 with +), an email, or a Douyin / WeChat id; stored normalised. */
+  /**
+   * A phone (CN mobile, or E.164 with +), an email, a Douyin / WeChat id, or the customer's analytics
+   * `userId` (kind `analytics`, 1–128 characters, which links the profile's purchases); stored normalised.
+   */
   @Trim()
   @IsString()
   @Length(1, 320)
@@ -88,7 +91,7 @@ export class CreateCustomerDto {
   @IsBoolean()
   consentDataProcessing?: boolean;
 
-  /** Entered by hand for now, integer fen. */
+  /** Entered by hand, integer fen; shown while the profile has no analytics purchases. */
   @ApiPropertyOptional({ type: 'integer', format: 'int64', minimum: 0, maximum: MAX_LIFETIME_VALUE_FEN })
   @Optional()
   @IsInt()
@@ -262,8 +265,24 @@ export class CustomerDto {
   @ApiProperty()
   consentDataProcessing: boolean;
 
-  @ApiProperty({ type: 'integer', format: 'int64', description: 'Integer fen; entered by hand for now' })
+  /**
+   * Integer fen. The sum of the `purchase` events of the profile's analytics user ids (its `analytics`
+   * contact points, including those of profiles merged into it) when there are any, else the entered value.
+   */
+  @ApiProperty({ type: 'integer', format: 'int64' })
   lifetimeValueFen: number;
+
+  /** Where `lifetimeValueFen` comes from: `analytics` purchases, or the `entered` value. */
+  @ApiProperty({ enum: ['analytics', 'entered'] })
+  lifetimeValueSource: 'analytics' | 'entered';
+
+  /** The value entered by hand (create, edit, summed by merges), integer fen, whatever the source shown. */
+  @ApiProperty({ type: 'integer', format: 'int64' })
+  enteredLifetimeValueFen: number;
+
+  /** How many analytics purchases `lifetimeValueFen` sums; 0 when the entered value is shown. */
+  @ApiProperty({ type: 'integer' })
+  analyticsPurchases: number;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   lastContactAt: string | null;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../../platform/audit/audit.module';
+import { AnalyticsModule } from '../analytics/analytics.module';
 import { CarePlansController, CareTasksController } from './care.controller';
 import { CareService } from './care.service';
 import { CareTasksJob } from './care-tasks.job';
@@ -16,7 +17,7 @@ import { SegmentsService } from './segments.service';
  * summaries) and CustomerHistory (register a history source) and never read the customers tables.
  */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, AnalyticsModule],
   controllers: [CustomersController, SegmentsController, CarePlansController, CareTasksController],
   providers: [
     CustomerDirectory,

@@ -8,6 +8,7 @@ import { assertIfMatch, Versioned } from '../../platform/http/etag';
 import { Page, paginate, parseSort, SortKey } from '../../platform/http/pagination';
 import { Actor } from '../access/actor';
 import { DataScope } from '../access/data-scope';
+import { EventStore } from '../analytics/event-store';
 import { unitPathOf } from '../access/org-lookups';
 import { CONTACT_KINDS, ContactKind, normaliseContact, presentContact } from './contact-points';
 import { recordCustomerEvent } from './customer-events';
@@ -98,6 +99,7 @@ export class CustomersService {
     private readonly operationLogs: OperationLogsService,
     private readonly segments: SegmentsService,
     private readonly history: CustomerHistory,
+    private readonly events: EventStore,
   ) {}
 
   async list(actor: Actor, scope: DataScope, query: ListCustomersQueryDto): Promise<Page<CustomerDto>> {
@@ -141,7 +143,11 @@ export class CustomersService {
       scope.orgId,
       page.items.map((r) => r.id),
     );
-    return { items: page.items.map((row) => toDto(row, points, false)), nextCursor: page.nextCursor };
+    const purchases = await this.purchasesOf(scope.orgId, points);
+    return {
+      items: page.items.map((row) => toDto(row, points, false, purchases)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /**
@@ -182,7 +188,8 @@ export class CustomersService {
       });
     }
     const points = await this.contactPoints(this.dataSource.manager, scope.orgId, [row.id]);
-    return new Versioned(toDto(row, points, options.unmasked), row.version);
+    const purchases = await this.purchasesOf(scope.orgId, points);
+    return new Versioned(toDto(row, points, options.unmasked, purchases), row.version);
   }
 
   async create(actor: Actor, scope: DataScope, dto: CreateCustomerDto): Promise<Versioned<CustomerDto>> {
@@ -627,7 +634,20 @@ export class CustomersService {
     const row = await this.loadRow(manager, orgId, id);
     if (!row) throw DomainError.notFound('Customer');
     const points = await this.contactPoints(manager, orgId, [id]);
-    return new Versioned(toDto(row, points, false), row.version);
+    const purchases = await this.purchasesOf(orgId, points);
+    return new Versioned(toDto(row, points, false, purchases), row.version);
+  }
+
+  /**
+   * Analytics purchase totals of the `analytics` contact points among `points`, in one read through the
+   * analytics module's event store (the customers module never reads analytics tables). Merged profiles'
+   * points have moved to the profile they were merged into, so their purchases count there.
+   */
+  private purchasesOf(orgId: string, points: readonly ContactPointRow[]): Promise<PurchaseTotals> {
+    return this.events.purchaseTotals(
+      orgId,
+      points.filter((p) => p.kind === 'analytics').map((p) => p.value),
+    );
   }
 
   private async contactPoints(
@@ -710,7 +730,25 @@ function normaliseInputs(
   });
 }
 
-function toDto(row: CustomerRow, points: readonly ContactPointRow[], unmasked: boolean): CustomerDto {
+type PurchaseTotals = Map<string, { amountFen: number; purchases: number }>;
+
+function toDto(
+  row: CustomerRow,
+  points: readonly ContactPointRow[],
+  unmasked: boolean,
+  purchases: PurchaseTotals,
+): CustomerDto {
+  const own = points.filter((p) => p.customer_id === row.id);
+  let bought = 0;
+  let count = 0;
+  for (const p of own) {
+    const total = p.kind === 'analytics' ? purchases.get(p.value) : undefined;
+    if (total) {
+      bought += total.amountFen;
+      count += total.purchases;
+    }
+  }
+  const entered = Number(row.lifetime_value_fen);
   return {
     id: row.id,
     kind: row.kind,
@@ -722,16 +760,17 @@ function toDto(row: CustomerRow, points: readonly ContactPointRow[], unmasked: b
     ownerId: row.owner_id,
     consentMarketing: row.consent_marketing,
     consentDataProcessing: row.consent_data_processing,
-    lifetimeValueFen: Number(row.lifetime_value_fen),
+    lifetimeValueFen: count > 0 ? bought : entered,
+    lifetimeValueSource: count > 0 ? 'analytics' : 'entered',
+    enteredLifetimeValueFen: entered,
+    analyticsPurchases: count,
     lastContactAt: row.last_contact_at?.toISOString() ?? null,
-    contactPoints: points
-      .filter((p) => p.customer_id === row.id)
-      .map((p): ContactPointDto => ({
-        id: p.id,
-        kind: p.kind,
-        value: presentContact(p.kind, p.value, unmasked),
-        primary: p.is_primary,
-      })),
+    contactPoints: own.map((p): ContactPointDto => ({
+      id: p.id,
+      kind: p.kind,
+      value: presentContact(p.kind, p.value, unmasked),
+      primary: p.is_primary,
+    })),
     masked: !unmasked,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

@@ -78,4 +78,15 @@ export class SlaPolicyResolver {
     );
     return calendarRow ? this.compiled.get(toDefinition(calendarRow)) : null;
   }
+  /** The organization's default calendar, compiled (cached by version); null when it has none. */
+  async defaultCalendar(
+    orgId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<CompiledCalendar | null> {
+    const [calendarRow]: CalendarRow[] = await manager.query(
+      `SELECT ${CALENDAR_COLUMNS} FROM service_calendars WHERE org_id = $1 AND is_default`,
+      [orgId],
+    );
+    return calendarRow ? this.compiled.get(toDefinition(calendarRow)) : null;
+  }
 }

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../platform/clock/clock';
 import { DomainError } from '../../platform/errors';
 import { DataScope } from '../access/data-scope';
 import { CompiledCalendar, SlaPolicyResolver, SlaClock } from '../service-levels';
+import { TicketSlaSource, TicketSlaSummaryDto, TicketSlaViews } from '../tickets/ticket-sla-view';
 import { TicketsService } from '../tickets/tickets.service';
 import { TicketSlaDto, TicketSlaEventDto, TicketSlaTargetDto } from './ticket-sla.dto';
 import { isPaused, SLA_TARGET_KINDS, TARGET_KEY, TicketSlaRow, toClockPauses } from './ticket-sla-row';
@@ -12,16 +13,40 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /**
  * Reads tickets' SLAs: one ticket with its event history (the endpoint), or many at once without it
- * (`forTickets`, for the tickets list and detail). Remaining minutes are measured at the clock's now.
+ * (`forTickets`). It is also the tickets module's SLA source: every ticket DTO the tickets module answers
+ * (list, detail, each change) carries the summary it reads here, one page at a time. Remaining minutes
+ * are measured at the clock's now.
  */
 @Injectable()
-export class TicketSlaReader {
+export class TicketSlaReader implements TicketSlaSource, OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly resolver: SlaPolicyResolver,
     private readonly tickets: TicketsService,
+    private readonly views: TicketSlaViews,
   ) {}
+
+  onModuleInit(): void {
+    this.views.register(this);
+  }
+
+  /** The summaries shown on ticket DTOs: one query for the page's SLA rows, one per distinct calendar. */
+  async summaries(orgId: string, ticketIds: readonly string[]): Promise<Map<string, TicketSlaSummaryDto>> {
+    const result = new Map<string, TicketSlaSummaryDto>();
+    for (const [id, sla] of await this.forTickets(orgId, ticketIds)) {
+      result.set(id, {
+        policyId: sla.policyId,
+        policyName: sla.policyName,
+        paused: sla.paused,
+        firstResponseDueAt: sla.firstResponseDueAt,
+        nextResponseDueAt: sla.nextResponseDueAt,
+        resolutionDueAt: sla.resolutionDueAt,
+        remainingMinutes: { ...sla.remainingMinutes },
+      });
+    }
+    return result;
+  }
 
   /** The SLA of a ticket the caller's `tickets:read` scope covers; another tenant's or one outside it is 404. */
   async get(scope: DataScope, ticketId: string): Promise<TicketSlaDto> {

@@ -19,10 +19,16 @@ interface PendingEvent {
   data?: Record<string, unknown>;
 }
 
+/**
+ * The changes a customer's message makes: a reply that ends the wait on the customer, one that reopens
+ * a resolved ticket, and one on a ticket in any other state (`customer_message`, no move).
+ */
+const CUSTOMER_MESSAGES = new Set(['customer_replied', 'customer_reopen', 'customer_message']);
+
 /** Changes that can touch an SLA; anything else (an assignment, a note, a system escalation) is skipped without a query. */
 function concernsSla(change: TicketChange): boolean {
   if (change.action === 'created' || change.action === 'replied') return true;
-  if (change.action === 'customer_replied' || change.action === 'customer_reopen') return true;
+  if (CUSTOMER_MESSAGES.has(change.action)) return true;
   if (change.action === 'updated')
     return Array.isArray(change.data.fields) && change.data.fields.includes('priority');
   return change.from !== change.to && (isStop(change.from) || isStop(change.to));
@@ -108,7 +114,7 @@ export class TicketSlaTracker implements TicketChangeListener, OnModuleInit {
       }
     }
     if (
-      (change.action === 'customer_replied' || change.action === 'customer_reopen') &&
+      CUSTOMER_MESSAGES.has(change.action) &&
       next.targets.nextResponse &&
       next.first_response_at &&
       !next.awaiting_reply_since

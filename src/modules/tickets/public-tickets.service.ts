@@ -7,6 +7,7 @@ import { Page, paginate } from '../../platform/http/pagination';
 import { AccessRepository } from '../access/access.repository';
 import { DataScope } from '../access/data-scope';
 import { unitPathOf } from '../access/org-lookups';
+import { TicketEvents } from './ticket-events';
 import { TicketMessagesService } from './ticket-messages.service';
 import { loadTicket, TicketRow } from './ticket-row';
 import { TicketSecrets } from './ticket-secrets';
@@ -42,6 +43,7 @@ export class PublicTicketsService {
     private readonly tickets: TicketsService,
     private readonly workflow: TicketWorkflow,
     private readonly messages: TicketMessagesService,
+    private readonly events: TicketEvents,
   ) {}
 
   async challenge(orgId: string): Promise<ChallengeDto> {
@@ -133,6 +135,7 @@ export class PublicTicketsService {
       const now = this.clock.now();
       const by = { kind: 'customer' as const };
       let outcome: PublicReplyResultDto['outcome'] = 'added';
+      let moved = true;
       const late =
         ticket.state === 'closed' ||
         (ticket.state === 'resolved' && now.getTime() - ticket.resolved_at!.getTime() > REOPEN_WINDOW_MS);
@@ -174,14 +177,29 @@ export class PublicTicketsService {
         outcome = 'reopened';
       } else if (ticket.state === 'pending_customer') {
         ticket = await this.workflow.move(manager, ticket, 'customer_replied', 'open', { by });
+      } else {
+        moved = false;
       }
-      await this.messages.insert(manager, ticket, {
+      const messageId = await this.messages.insert(manager, ticket, {
         kind: 'customer_reply',
         authorUserId: null,
         body: dto.body,
         attachments: dto.attachments ?? [],
         cannedReplyId: null,
       });
+      if (!moved) {
+        // The state did not move (new, open, escalated, reopened): the message itself is the change the
+        // listeners hear, so a customer writing to a ticket not waiting on them still starts a next response.
+        await this.events.record(manager, {
+          action: 'customer_message',
+          from: ticket.state,
+          to: ticket.state,
+          ticket,
+          by,
+          at: now,
+          data: { messageId },
+        });
+      }
       return {
         ticketId: ticket.id,
         state: ticket.state,

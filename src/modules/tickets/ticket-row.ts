@@ -96,6 +96,7 @@ export function toTicketDto(row: TicketRow): TicketDto {
     resolvedAt: iso(row.resolved_at),
     closedAt: iso(row.closed_at),
     previousTicketId: row.previous_ticket_id,
+    sla: null,
     identityCheck:
       row.identity_method && row.identity_checked_at
         ? {

@@ -9,6 +9,7 @@ import { unitPathOf } from '../access/org-lookups';
 import { isQueueAgent } from './ticket-agents';
 import { TicketAutoAssignment } from './ticket-assignment';
 import { TicketActor, TicketEvents } from './ticket-events';
+import { TicketSlaViews } from './ticket-sla-view';
 import { loadTicket, ticketInScope, TicketRow, toTicketDto } from './ticket-row';
 import { nextState, TicketAction, TicketState, TRANSITIONS } from './ticket-state';
 import { AssignTicketDto, IdentityCheckDto, TicketDto } from './ticket.dto';
@@ -26,6 +27,7 @@ export class TicketWorkflow {
     private readonly clock: Clock,
     private readonly events: TicketEvents,
     private readonly autoAssignment: TicketAutoAssignment,
+    private readonly slaViews: TicketSlaViews,
   ) {}
 
   async transition(
@@ -35,7 +37,7 @@ export class TicketWorkflow {
     action: TicketAction,
     reason?: string,
   ): Promise<Versioned<TicketDto>> {
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager) => {
       const before = await ticketInScope(manager, scope, id, { lock: true });
       if (action === 'escalate' && !reason) throw DomainError.validation('reason', 'is required to escalate');
       const row = await this.move(manager, before, action, nextState(before.state, action), {
@@ -44,6 +46,7 @@ export class TicketWorkflow {
       });
       return new Versioned(toTicketDto(row), row.version);
     });
+    return this.slaViews.one(result);
   }
 
   /**
@@ -145,7 +148,7 @@ export class TicketWorkflow {
     id: string,
     dto: AssignTicketDto,
   ): Promise<Versioned<TicketDto>> {
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager) => {
       const before = await ticketInScope(manager, scope, id, { lock: true });
       if (dto.assigneeId === undefined && dto.unitId === undefined) {
         throw DomainError.validation('assigneeId', 'give assigneeId, unitId or both');
@@ -181,13 +184,14 @@ export class TicketWorkflow {
       );
       return new Versioned(toTicketDto(row), row.version);
     });
+    return this.slaViews.one(result);
   }
 
   /** An agent of the queue takes an unassigned ticket; a ticket someone holds already is 409. */
   async claim(actor: Actor, scope: DataScope, id: string): Promise<Versioned<TicketDto>> {
     const userId = actor.userId;
     if (!userId) throw new DomainError(ErrorCode.PermissionDenied, 'Only a member can claim a ticket');
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager) => {
       const before = await ticketInScope(manager, scope, id, { lock: true });
       assertOpenForWork(before);
       if (before.assignee_id) {
@@ -211,6 +215,7 @@ export class TicketWorkflow {
       );
       return new Versioned(toTicketDto(row), row.version);
     });
+    return this.slaViews.one(result);
   }
 
   /** How the customer was identified; the first public reply waits for it (identity first). */
@@ -220,7 +225,7 @@ export class TicketWorkflow {
     id: string,
     dto: IdentityCheckDto,
   ): Promise<Versioned<TicketDto>> {
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager) => {
       const before = await ticketInScope(manager, scope, id, { lock: true });
       assertOpenForWork(before);
       const now = this.clock.now();
@@ -242,6 +247,7 @@ export class TicketWorkflow {
       });
       return new Versioned(toTicketDto(row), row.version);
     });
+    return this.slaViews.one(result);
   }
 
   private async setHolder(

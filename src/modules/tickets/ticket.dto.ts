@@ -19,6 +19,7 @@ import { HasNoControlCharacters } from '../../common/validation/plain-text';
 import { Trim } from '../../common/validation/transforms';
 import { IsDateTime, NestedArray, NestedObject, Nullable, Optional } from '../../common/validation';
 import { PageQueryDto } from '../../platform/http/pagination';
+import { TicketSlaSummaryDto } from './ticket-sla-view';
 import { TICKET_ACTIONS, TICKET_STATES, TicketAction, TicketState } from './ticket-state';
 
 export const TICKET_TYPES = ['consultation', 'complaint', 'after_sales'] as const;
@@ -502,6 +503,13 @@ export class TicketDto {
 
   @ApiProperty({ type: IdentityCheckViewDto, nullable: true })
   identityCheck: IdentityCheckViewDto | null;
+
+  /**
+   * The ticket's SLA now: policy, due times, whether the clock is paused and the minutes left of each
+   * running target. Null when no SLA is kept for the ticket.
+   */
+  @ApiProperty({ type: TicketSlaSummaryDto, nullable: true })
+  sla: TicketSlaSummaryDto | null;
 
   @ApiProperty({ enum: ['member', 'api_key', 'public'] })
   source: 'member' | 'api_key' | 'public';

@@ -12,6 +12,7 @@ import { TicketAutoAssignment } from './ticket-assignment';
 import { TicketCustomers } from './ticket-customers';
 import { TicketActor, TicketEvents } from './ticket-events';
 import { TicketLinkCheck } from './ticket-links';
+import { TicketSlaViews } from './ticket-sla-view';
 import { loadTicket, ticketInScope, TicketRow, toTicketDto } from './ticket-row';
 import { CreateTicketDto, ListTicketsQueryDto, TicketDto, UpdateTicketDto } from './ticket.dto';
 
@@ -48,6 +49,7 @@ export class TicketsService {
     private readonly autoAssignment: TicketAutoAssignment,
     private readonly links: TicketLinkCheck,
     private readonly customers: TicketCustomers,
+    private readonly slaViews: TicketSlaViews,
   ) {}
 
   async list(scope: DataScope, query: ListTicketsQueryDto): Promise<Page<TicketDto>> {
@@ -64,7 +66,7 @@ export class TicketsService {
     if (query.createdFrom) qb.andWhere('t.created_at >= :from', { from: new Date(query.createdFrom) });
     if (query.createdTo) qb.andWhere('t.created_at < :to', { to: new Date(query.createdTo) });
     const sort = parseSort(query.sort, SORT_KEYS, '-createdAt');
-    return paginate(qb, {
+    const page = await paginate(qb, {
       query,
       sort,
       idColumn: 't.id',
@@ -73,16 +75,17 @@ export class TicketsService {
       idValue: (row) => row.id,
       map: toTicketDto,
     });
+    return this.slaViews.page(scope.orgId, page);
   }
 
   async get(scope: DataScope, id: string): Promise<Versioned<TicketDto>> {
     const row = await ticketInScope(this.dataSource.manager, scope, id);
-    return new Versioned(toTicketDto(row), row.version);
+    return this.slaViews.one(new Versioned(toTicketDto(row), row.version));
   }
 
   /** A member or a partner's API key opens a ticket in a unit its `tickets:write` scope covers. */
   async create(actor: Actor, scope: DataScope, dto: CreateTicketDto): Promise<Versioned<TicketDto>> {
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager) => {
       const unitId = dto.unitId ?? (await this.defaultUnit(manager, actor, scope.orgId));
       const unitPath = await unitPathOf(manager, scope.orgId, unitId, 'unitId');
       let assigneeId: string | null = null;
@@ -120,6 +123,7 @@ export class TicketsService {
       });
       return new Versioned(toTicketDto(row), row.version);
     });
+    return this.slaViews.one(result);
   }
 
   /**
@@ -197,7 +201,7 @@ export class TicketsService {
     dto: UpdateTicketDto,
     ifMatch?: string,
   ): Promise<Versioned<TicketDto>> {
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager) => {
       const before = await ticketInScope(manager, scope, id, { lock: true });
       assertIfMatch(ifMatch, before.version);
       if (before.state === 'closed') {
@@ -274,6 +278,7 @@ export class TicketsService {
       });
       return new Versioned(toTicketDto(row), row.version);
     });
+    return this.slaViews.one(result);
   }
 
   /** The caller's primary unit; for an API key, the organization's inbound unit (else its root). */

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { OperationLogInterceptor } from './operation-log.interceptor';
 import { OperationLogsController } from './operation-logs.controller';
 import { OperationLogsService } from './operation-logs.service';
 
-/** The operation log: a global interceptor appends to it, `listOperationLogs` reads it. */
+/** The operation log: its interceptor (in the app's RouteInterceptorChain) appends to it, `listOperationLogs` reads it. */
 @Module({
   controllers: [OperationLogsController],
-  providers: [OperationLogsService, { provide: APP_INTERCEPTOR, useClass: OperationLogInterceptor }],
-  exports: [OperationLogsService],
+  providers: [OperationLogsService, OperationLogInterceptor],
+  exports: [OperationLogsService, OperationLogInterceptor],
 })
 export class AuditModule {}

@@ -1,10 +1,11 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
 import { ACCESS_CONTEXT, AccessContext } from '../../modules/access/actor';
 import { ACCESS_POLICY, AccessPolicy } from '../../modules/access/authorize.decorator';
 import { mapError } from '../errors/error-mapper';
+import { RouteInfo, RouteInterceptor } from '../http/route-interceptors';
 import { NOT_AN_OPERATION } from './not-an-operation.decorator';
 import { OperationResult } from './operation-log.entity';
 import { OperationLogEntry, OperationLogsService } from './operation-logs.service';
@@ -34,7 +35,7 @@ interface RouteAudit {
  * and are not recorded here; the request log (pino, by request id) has them.
  */
 @Injectable()
-export class OperationLogInterceptor implements NestInterceptor {
+export class OperationLogInterceptor implements RouteInterceptor {
   private readonly logger = new Logger('OperationLog');
   private readonly routes = new WeakMap<object, RouteAudit>();
 
@@ -42,6 +43,12 @@ export class OperationLogInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly operationLogs: OperationLogsService,
   ) {}
+
+  /** Mutating routes (and `@All()` ones, decided per request) and every platform route. */
+  appliesTo(route: RouteInfo): boolean {
+    const audit = this.auditOf(route.handler, route.controller);
+    return audit.platform || (!audit.readOnly && (route.method === 'ALL' || MUTATING.has(route.method)));
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -76,12 +83,15 @@ export class OperationLogInterceptor implements NestInterceptor {
   }
 
   private routeAudit(context: ExecutionContext): RouteAudit {
-    const handler = context.getHandler();
+    return this.auditOf(context.getHandler() as RouteInfo['handler'], context.getClass());
+  }
+
+  private auditOf(handler: RouteInfo['handler'], controller: RouteInfo['controller']): RouteAudit {
     let audit = this.routes.get(handler);
     if (!audit) {
       const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
         handler,
-        context.getClass(),
+        controller,
       ]);
       audit = {
         action: handler.name,

@@ -1,12 +1,17 @@
-import { CallHandler, ExecutionContext, Injectable, Module, NestInterceptor } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { CallHandler, ExecutionContext, Injectable } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { etagOf, Versioned } from './etag';
+import { RouteInterceptor } from './route-interceptors';
 
 /** Turns a handler's `Versioned` answer into its body plus the `ETag` header. */
 @Injectable()
-export class EtagInterceptor implements NestInterceptor {
+export class EtagInterceptor implements RouteInterceptor {
+  /** Any route may answer a `Versioned` body. */
+  appliesTo(): boolean {
+    return true;
+  }
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       map((value: unknown) => {
@@ -17,11 +22,3 @@ export class EtagInterceptor implements NestInterceptor {
     );
   }
 }
-
-/**
- * Import it after the modules whose global interceptors must see the final body and headers (the
- * idempotency store replays the ETag): global interceptors wrap in registration order, so this one,
- * registered last, runs innermost.
- */
-@Module({ providers: [{ provide: APP_INTERCEPTOR, useClass: EtagInterceptor }] })
-export class EtagModule {}

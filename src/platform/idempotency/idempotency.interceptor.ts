@@ -1,16 +1,10 @@
 import { Readable } from 'node:stream';
-import {
-  CallHandler,
-  ExecutionContext,
-  Injectable,
-  Logger,
-  NestInterceptor,
-  StreamableFile,
-} from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, Logger, StreamableFile } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, concatMap, defer, from, Observable, of, throwError } from 'rxjs';
 import { ACCESS_CONTEXT, AccessContext } from '../../modules/access/actor';
+import { RouteInfo, RouteInterceptor } from '../http/route-interceptors';
 import { IDEMPOTENT } from './idempotent.decorator';
 import {
   IDEMPOTENCY_KEY_HEADER,
@@ -41,7 +35,7 @@ const REPLAYED_HEADERS = ['ETag', 'Location', 'Content-Location'];
  * never reach the handler and, like other refusals, are not recorded as operations.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor {
+export class IdempotencyInterceptor implements RouteInterceptor {
   private readonly logger = new Logger('Idempotency');
   /** `@Idempotent()` per handler, read by reflection once rather than on every request. */
   private readonly idempotent = new WeakMap<object, boolean>();
@@ -50,6 +44,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly idempotency: IdempotencyService,
   ) {}
+
+  appliesTo(route: RouteInfo): boolean {
+    return this.isIdempotent(route.handler);
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();

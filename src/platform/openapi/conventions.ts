@@ -74,6 +74,11 @@ export const API_TAGS: { name: string; description: string }[] = [
     name: 'ticket-slas',
     description: 'SLAs on tickets: due times, pauses, fulfilment, warnings and breaches',
   },
+  {
+    name: 'service-reports',
+    description:
+      'Service reports: first-response and resolution times, SLA attainment, backlog and volume (JSON, CSV, SVG)',
+  },
   { name: 'health', description: 'Liveness and readiness probes for orchestrators (not rate limited)' },
 ];
 
