@@ -255,6 +255,28 @@ CREATE TABLE public.analytics_events (
 )
 PARTITION BY RANGE (occurred_at);
 
+CREATE TABLE public.analytics_funnels (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    name character varying(100) NOT NULL,
+    description character varying(500),
+    steps jsonb NOT NULL,
+    conversion_window_seconds integer NOT NULL,
+    created_by uuid,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT analytics_funnels_conversion_window_seconds_check CHECK ((conversion_window_seconds > 0))
+);
+
+CREATE TABLE public.analytics_path_rules (
+    org_id uuid NOT NULL,
+    rules jsonb DEFAULT '[]'::jsonb NOT NULL,
+    updated_by uuid,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL
+);
+
 CREATE TABLE public.analytics_settings (
     org_id uuid NOT NULL,
     retention_days integer DEFAULT 400 NOT NULL,
@@ -1256,6 +1278,15 @@ ALTER TABLE ONLY public.analytics_event_ids
 ALTER TABLE ONLY public.analytics_events
     ADD CONSTRAINT analytics_events_pkey PRIMARY KEY (org_id, occurred_at, event_id);
 
+ALTER TABLE ONLY public.analytics_funnels
+    ADD CONSTRAINT analytics_funnels_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.analytics_funnels
+    ADD CONSTRAINT analytics_funnels_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.analytics_path_rules
+    ADD CONSTRAINT analytics_path_rules_pkey PRIMARY KEY (org_id);
+
 ALTER TABLE ONLY public.analytics_settings
     ADD CONSTRAINT analytics_settings_pkey PRIMARY KEY (org_id);
 
@@ -1534,6 +1565,10 @@ CREATE INDEX analytics_events_occurred_brin ON ONLY public.analytics_events USIN
 
 CREATE INDEX analytics_events_received_brin ON ONLY public.analytics_events USING brin (received_at) WITH (pages_per_range='32');
 
+CREATE INDEX analytics_funnels_list ON public.analytics_funnels USING btree (org_id, created_at DESC, id DESC);
+
+CREATE UNIQUE INDEX analytics_funnels_name_key ON public.analytics_funnels USING btree (org_id, lower((name)::text));
+
 CREATE INDEX api_keys_org_idx ON public.api_keys USING btree (org_id, created_at);
 
 CREATE INDEX auth_sessions_user_idx ON public.auth_sessions USING btree (user_id) WHERE (revoked_at IS NULL);
@@ -1803,6 +1838,12 @@ ALTER TABLE ONLY public.account_usage_records
 
 ALTER TABLE ONLY public.agreement_acceptances
     ADD CONSTRAINT agreement_acceptances_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.analytics_funnels
+    ADD CONSTRAINT analytics_funnels_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.analytics_path_rules
+    ADD CONSTRAINT analytics_path_rules_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
 
 ALTER TABLE ONLY public.analytics_settings
     ADD CONSTRAINT analytics_settings_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
