@@ -32,6 +32,9 @@ export interface InstantRange {
 // the two: a visitor who signs in midway counts as two people, as in the traffic reports).
 const PERSON = 'coalesce(e.user_id, e.anonymous_id)';
 
+/** Per-statement memory of the behaviour reports (each hash aggregate may use this much). */
+const REPORT_WORK_MEM = '64MB';
+
 const bind = (params: unknown[], value: unknown) => `$${params.push(value)}`;
 
 function stepCondition(step: StepFilter, params: unknown[]): string {
@@ -77,6 +80,20 @@ function stepLabel(rules: readonly PathRule[], params: unknown[]): string {
 @Injectable()
 export class BehaviourQueries {
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs one report statement with settings measured on the bench (docs/analytics-behaviour.md): JIT
+   * off (its compilation cost ~200 ms per statement and bought nothing on these scans) and enough
+   * `work_mem` for the per-person hash aggregates to stay in memory instead of sorting on disk. SET
+   * LOCAL keeps both to this transaction.
+   */
+  private run<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL jit = off`);
+      await manager.query(`SET LOCAL work_mem = '${REPORT_WORK_MEM}'`);
+      return manager.query(sql, params) as Promise<T[]>;
+    });
+  }
 
   /**
    * Per person: the entry is their first event matching step 1 in the period; step k is reached at the
@@ -132,7 +149,7 @@ export class BehaviourQueries {
          WHERE p.t1 IS NOT NULL
       )
       SELECT ${[...counts, ...medians].join(', ')} FROM c`;
-    const [row]: Record<string, number | null>[] = await this.dataSource.query(sql, params);
+    const [row] = await this.run<Record<string, number | null>>(sql, params);
     return {
       persons: conditions.map((_, i) => row[`n${i + 1}`] ?? 0),
       medianSeconds: conditions.map((_, i) => (i === 0 ? null : (row[`m${i + 1}`] ?? null))),
@@ -201,10 +218,10 @@ export class BehaviourQueries {
                                                          'persons', persons)
                                        ORDER BY level, persons DESC, from_label COLLATE "C", to_label COLLATE "C"), '[]'::json)
                 FROM ranked WHERE r <= ${limit}) AS transitions`;
-    const [row]: {
+    const [row] = await this.run<{
       persons: number;
       transitions: { level: number; from: string; to: string; persons: number }[];
-    }[] = await this.dataSource.query(sql, params);
+    }>(sql, params);
     return row;
   }
 
@@ -238,7 +255,7 @@ export class BehaviourQueries {
       )
       SELECT c.cohort - 1 AS cohort, a.b - 1 AS period, count(*)::int AS persons
         FROM a JOIN c USING (person) GROUP BY c.cohort, a.b`;
-    return this.dataSource.query(sql, params);
+    return this.run(sql, params);
   }
 
   /** Whether PostgreSQL accepts `pattern` as a regular expression (its syntax is the one paths use). */
