@@ -250,11 +250,10 @@ export class BehaviourQueries {
           FROM analytics_events e
          WHERE ${where} AND e.occurred_at >= ${start} AND e.occurred_at < ${end}
          GROUP BY 1, 2
-      ), c AS (
-        SELECT person, min(b) AS cohort FROM a GROUP BY person
       )
-      SELECT c.cohort - 1 AS cohort, a.b - 1 AS period, count(*)::int AS persons
-        FROM a JOIN c USING (person) GROUP BY c.cohort, a.b`;
+      SELECT cohort - 1 AS cohort, b - 1 AS period, count(*)::int AS persons
+        FROM (SELECT b, min(b) OVER (PARTITION BY person) AS cohort FROM a) x
+       GROUP BY cohort, b`;
     return this.run(sql, params);
   }
 
