@@ -10,7 +10,9 @@ import { checkEvent } from '../src/modules/analytics/event-validation';
 import { EventRow } from '../src/modules/analytics/event.types';
 import { printProfile } from './cpu-profile';
 import {
+  backendCpu,
   ChildServer,
+  cpuSeconds,
   createBenchDatabase,
   profileDirectory,
   profiling,
@@ -29,7 +31,8 @@ import {
  *   (c) POST /events/import of a generated NDJSON file of BENCH_IMPORT_MB megabytes, sampling the app
  *       process's RSS every 100 ms: it should stay flat however large the file.
  *
- * Settings: BENCH_EVENTS (default 200000), BENCH_CONNECTIONS (default 4), BENCH_IMPORT_MB (default 200;
+ * Settings: BENCH_EVENTS (default 200000), BENCH_CONNECTIONS (default 4), BENCH_APPS (app processes
+ * serving (b), default 1), BENCH_IMPORT_MB (default 200;
  * 0 skips (c)); BENCH_PROFILE=1 writes and summarizes a CPU profile of the app during (b).
  * Goal: (b) ≥ 0.5 × (a) in events/s (issue 13).
  */
@@ -37,6 +40,8 @@ import {
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const IMPORT_MB = Number(process.env.BENCH_IMPORT_MB ?? 200);
+/** API processes (replicas) serving (b); ingestion is stateless, any number run side by side. */
+const APPS = Number(process.env.BENCH_APPS ?? 1);
 const BATCH = 1000;
 
 const REFERRERS = [
@@ -256,7 +261,7 @@ async function sql(url: string, text: string) {
 }
 
 async function httpIngest(
-  app: ChildServer,
+  apps: readonly ChildServer[],
   orgId: string,
   headers: Record<string, string>,
   events: object[],
@@ -266,10 +271,12 @@ async function httpIngest(
     bodies.push(JSON.stringify({ events: events.slice(i, i + BATCH) }));
   let next = 0;
   let stored = 0;
-  const url = `${app.url}/api/v1/orgs/${orgId}/events/batch`;
+  const urls = apps.map((app) => `${app.url}/api/v1/orgs/${orgId}/events/batch`);
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
+    Array.from({ length: CONNECTIONS }, async (_, connection) => {
+      // Connections are spread over the app processes, as a load balancer in front of replicas would.
+      const url = urls[connection % urls.length];
       while (next < bodies.length) {
         const body = bodies[next++];
         const res = await post(url, { ...headers, 'content-type': 'application/json' }, body);
@@ -312,13 +319,22 @@ runBench(async (cleanup) => {
   };
   const app = await startChild('app-server', appEnv);
   cleanup(() => app.stop());
+  const replicas = [app];
+  for (let n = 1; n < APPS; n++) {
+    const replica = await startChild('app-server', appEnv);
+    cleanup(() => replica.stop());
+    replicas.push(replica);
+  }
   const { token } = await app.ask<{ token: string }>({
     type: 'sign',
     sub: seeded.userId,
     sid: seeded.sessionId,
   });
   const headers = { authorization: `Bearer ${token}` };
-  console.log(`database: ${server.label} (${database.name}); ${EVENTS} events, ${CONNECTIONS} connections`);
+  console.log(
+    `database: ${server.label} (${database.name}); ${EVENTS} events, ${CONNECTIONS} connections, ` +
+      `${APPS} app process${APPS === 1 ? '' : 'es'}`,
+  );
 
   const now = Date.now();
   const events = Array.from({ length: EVENTS }, (_, i) => generateEvent(i, now));
@@ -334,7 +350,7 @@ runBench(async (cleanup) => {
 
   // Warm the app (JIT, pool, prepared plans) on a separate small set, then start from an empty table.
   await httpIngest(
-    app,
+    replicas,
     seeded.orgId,
     headers,
     Array.from({ length: 5 * BATCH }, (_, i) => generateEvent(i, now)),
@@ -349,7 +365,14 @@ runBench(async (cleanup) => {
   const profileDir = profileDirectory();
   const profile = profileDir ? profiling(app, profileDir, 'analytics-batch') : null;
   await profile?.start();
-  const http = await httpIngest(app, seeded.orgId, headers, events);
+  const appsCpu = () => replicas.reduce((sum, replica) => sum + (cpuSeconds(replica.pid) ?? 0), 0);
+  const cpuBefore = appsCpu();
+  const dbBefore = await backendCpu(database.url);
+  const http = await httpIngest(replicas, seeded.orgId, headers, events);
+  const appCpu = appsCpu() - cpuBefore;
+  const dbAfter = await backendCpu(database.url);
+  let dbCpu = 0;
+  for (const [pid, seconds] of dbAfter ?? []) dbCpu += seconds - (dbBefore?.get(pid) ?? 0);
   await profile?.stop();
   const stored = await storedCount(database.url);
   if (copied !== EVENTS || stored !== EVENTS || http.stored !== EVENTS) {
@@ -366,9 +389,14 @@ runBench(async (cleanup) => {
     `  (a) COPY FROM STDIN        ${Math.round(copyRate).toLocaleString('en')} events/s (${copySeconds.toFixed(2)} s)`,
   );
   console.log(
-    `  (b) HTTP batches of ${BATCH}   ${Math.round(httpRate).toLocaleString('en')} events/s (${http.seconds.toFixed(2)} s, ${CONNECTIONS} connections)`,
+    `  (b) HTTP batches of ${BATCH}   ${Math.round(httpRate).toLocaleString('en')} events/s (${http.seconds.toFixed(2)} s, ${CONNECTIONS} connections, ${APPS} app process${APPS === 1 ? '' : 'es'})`,
   );
   console.log(`  ratio (b)/(a): ${(httpRate / copyRate).toFixed(2)} (goal ≥ 0.5)`);
+  // The app's own CPU per event during (b): less sensitive than wall time to what else the machine runs.
+  console.log(
+    `  CPU during (b): app ${appCpu.toFixed(2)} s (${((appCpu / EVENTS) * 1e6).toFixed(1)} µs per event), ` +
+      `PostgreSQL backends ${dbCpu.toFixed(2)} s (${((dbCpu / EVENTS) * 1e6).toFixed(1)} µs per event)`,
+  );
 
   if (profile) printProfile('the app during (b)', profile.path);
 
@@ -379,12 +407,24 @@ runBench(async (cleanup) => {
     const lines = await writeImportFile(path, IMPORT_MB, Date.now());
     const size = statSync(path).size;
     // A fresh app process, so what (b) left in its heap does not count here.
-    await app.stop();
+    for (const replica of replicas) await replica.stop();
     const importer = await startChild('app-server', appEnv);
     cleanup(() => importer.stop());
     const before = rssMb(importer.pid);
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(rssMb(importer.pid)), 100);
+    // Where the memory is, from the app itself: V8's heap (total reserved, used) and external Buffers.
+    const heap = { total: 0, used: 0, external: 0 };
+    const heapSampler = setInterval(() => {
+      void importer
+        .ask<{ heapTotal: number; heapUsed: number; external: number }>({ type: 'memory' })
+        .then((m) => {
+          heap.total = Math.max(heap.total, m.heapTotal / 1_048_576);
+          heap.used = Math.max(heap.used, m.heapUsed / 1_048_576);
+          heap.external = Math.max(heap.external, m.external / 1_048_576);
+        })
+        .catch(() => {});
+    }, 250);
     const started = process.hrtime.bigint();
     const res = await post(
       `${importer.url}/api/v1/orgs/${seeded.orgId}/events/import`,
@@ -392,6 +432,7 @@ runBench(async (cleanup) => {
       createReadStream(path),
     );
     clearInterval(sampler);
+    clearInterval(heapSampler);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (res.status !== 200) throw new Error(`import answered ${res.status}: ${res.text.slice(0, 300)}`);
     const counts = JSON.parse(res.text) as { stored: number; duplicates: number; refused: number };
@@ -416,6 +457,10 @@ runBench(async (cleanup) => {
         `${quarters.map((mb) => mb.toFixed(0)).join(' / ')} MB; peak ${firstHalf.toFixed(0)} MB in the first half, ` +
         `${secondHalf.toFixed(0)} MB in the second (goal < 300 MB)`,
     );
+    console.log(
+      `  app V8 heap: peak ${heap.total.toFixed(0)} MB reserved, ${heap.used.toFixed(0)} MB used; ` +
+        `external (Buffers) peak ${heap.external.toFixed(0)} MB`,
+    );
     importResult = {
       megabytes: Math.round(size / 1_048_576),
       lines,
@@ -424,6 +469,9 @@ runBench(async (cleanup) => {
       rssPeakMb: Math.round(peak),
       rssPeakFirstHalfMb: Math.round(firstHalf),
       rssPeakSecondHalfMb: Math.round(secondHalf),
+      heapTotalPeakMb: Math.round(heap.total),
+      heapUsedPeakMb: Math.round(heap.used),
+      externalPeakMb: Math.round(heap.external),
     };
   }
 
@@ -432,9 +480,12 @@ runBench(async (cleanup) => {
     JSON.stringify({
       events: EVENTS,
       connections: CONNECTIONS,
+      apps: APPS,
       copyEventsPerSecond: Math.round(copyRate),
       httpEventsPerSecond: Math.round(httpRate),
       ratio: Number((httpRate / copyRate).toFixed(2)),
+      appCpuMicrosecondsPerEvent: Number(((appCpu / EVENTS) * 1e6).toFixed(1)),
+      databaseCpuMicrosecondsPerEvent: Number(((dbCpu / EVENTS) * 1e6).toFixed(1)),
       import: importResult,
     }),
   );

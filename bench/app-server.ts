@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       logger.capturing = false;
       return { statements: logger.captured };
     },
+    memory: async () => ({ ...process.memoryUsage() }),
     'profile-start': async () => {
       await profiler.start();
       return {};

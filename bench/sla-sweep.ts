@@ -89,7 +89,8 @@ async function seed(db: DataSource): Promise<{ orgId: string; pastDue: number; w
      SELECT org_id, id, 'Bench complaints', created_at,
             '{"firstResponse": null, "nextResponse": null, "resolution": {"minutes": 900, "mode": "working"}}', 120,
             CASE WHEN n % 10 = 0 THEN now() - (1 + n % 600) * interval '1 minute'
-                 WHEN n % 10 = 1 THEN now() + (1 + n % 100) * interval '1 minute'
+                 -- Warnable for the next half hour and due no sooner: a slow run must not turn them past due.
+                 WHEN n % 10 = 1 THEN now() + (30 + n % 60) * interval '1 minute'
                  ELSE now() + (1 + n % 5) * interval '1 day' END
        FROM (SELECT t.*, row_number() OVER (ORDER BY t.id) AS n FROM tickets t WHERE t.org_id = $1) t`,
     [orgId],

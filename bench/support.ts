@@ -112,7 +112,7 @@ export interface Measurement {
 }
 
 /** CPU seconds a process has used (Linux /proc; null elsewhere). */
-function cpuSeconds(pid: number): number | null {
+export function cpuSeconds(pid: number): number | null {
   try {
     // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -125,7 +125,7 @@ function cpuSeconds(pid: number): number | null {
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Backends of the bench database (the servers' pools), by pid, with their CPU seconds so far. */
-async function backendCpu(url: string): Promise<Map<number, number> | null> {
+export async function backendCpu(url: string): Promise<Map<number, number> | null> {
   const { Client } = await import('pg');
   const client = new Client({ connectionString: url });
   await client.connect();

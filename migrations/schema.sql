@@ -255,6 +255,20 @@ CREATE TABLE public.analytics_events (
 )
 PARTITION BY RANGE (occurred_at);
 
+CREATE TABLE public.analytics_funnels (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    name character varying(100) NOT NULL,
+    description character varying(500),
+    steps jsonb NOT NULL,
+    conversion_window_seconds integer NOT NULL,
+    created_by uuid,
+    created_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    CONSTRAINT analytics_funnels_conversion_window_seconds_check CHECK ((conversion_window_seconds > 0))
+);
+
 CREATE TABLE public.analytics_goal_applications (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     org_id uuid NOT NULL,
@@ -290,6 +304,14 @@ CREATE TABLE public.analytics_goals (
     CONSTRAINT analytics_goals_check CHECK ((baseline_to >= baseline_from)),
     CONSTRAINT analytics_goals_direction_check CHECK (((direction)::text = ANY ((ARRAY['increase'::character varying, 'decrease'::character varying])::text[]))),
     CONSTRAINT analytics_goals_state_check CHECK (((state)::text = ANY ((ARRAY['active'::character varying, 'achieved'::character varying, 'missed'::character varying])::text[])))
+);
+
+CREATE TABLE public.analytics_path_rules (
+    org_id uuid NOT NULL,
+    rules jsonb DEFAULT '[]'::jsonb NOT NULL,
+    updated_by uuid,
+    updated_at timestamp(3) with time zone DEFAULT now() NOT NULL,
+    version integer DEFAULT 1 NOT NULL
 );
 
 CREATE TABLE public.analytics_person_days (
@@ -1444,6 +1466,12 @@ ALTER TABLE ONLY public.analytics_event_ids
 ALTER TABLE ONLY public.analytics_events
     ADD CONSTRAINT analytics_events_pkey PRIMARY KEY (org_id, occurred_at, event_id);
 
+ALTER TABLE ONLY public.analytics_funnels
+    ADD CONSTRAINT analytics_funnels_org_id_id_key UNIQUE (org_id, id);
+
+ALTER TABLE ONLY public.analytics_funnels
+    ADD CONSTRAINT analytics_funnels_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.analytics_goal_applications
     ADD CONSTRAINT analytics_goal_applications_pkey PRIMARY KEY (id);
 
@@ -1452,6 +1480,9 @@ ALTER TABLE ONLY public.analytics_goals
 
 ALTER TABLE ONLY public.analytics_goals
     ADD CONSTRAINT analytics_goals_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.analytics_path_rules
+    ADD CONSTRAINT analytics_path_rules_pkey PRIMARY KEY (org_id);
 
 ALTER TABLE ONLY public.analytics_rollup_rebuilds
     ADD CONSTRAINT analytics_rollup_rebuilds_pkey PRIMARY KEY (id);
@@ -1763,6 +1794,10 @@ CREATE INDEX analytics_events_purchases_by_user_idx ON ONLY public.analytics_eve
 
 CREATE INDEX analytics_events_received_brin ON ONLY public.analytics_events USING brin (received_at) WITH (pages_per_range='32');
 
+CREATE INDEX analytics_funnels_list ON public.analytics_funnels USING btree (org_id, created_at DESC, id DESC);
+
+CREATE UNIQUE INDEX analytics_funnels_name_key ON public.analytics_funnels USING btree (org_id, lower((name)::text));
+
 CREATE INDEX analytics_goal_applications_goal_idx ON public.analytics_goal_applications USING btree (org_id, goal_id, applied_at);
 
 CREATE INDEX analytics_goals_deadline_idx ON public.analytics_goals USING btree (deadline) WHERE ((state)::text = 'active'::text);
@@ -2073,6 +2108,9 @@ ALTER TABLE ONLY public.account_usage_records
 ALTER TABLE ONLY public.agreement_acceptances
     ADD CONSTRAINT agreement_acceptances_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
+ALTER TABLE ONLY public.analytics_funnels
+    ADD CONSTRAINT analytics_funnels_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
 ALTER TABLE ONLY public.analytics_goal_applications
     ADD CONSTRAINT analytics_goal_applications_org_id_goal_id_fkey FOREIGN KEY (org_id, goal_id) REFERENCES public.analytics_goals(org_id, id) ON DELETE CASCADE;
 
@@ -2081,6 +2119,9 @@ ALTER TABLE ONLY public.analytics_goals
 
 ALTER TABLE ONLY public.analytics_goals
     ADD CONSTRAINT analytics_goals_org_id_unit_id_fkey FOREIGN KEY (org_id, unit_id) REFERENCES public.org_units(org_id, id);
+
+ALTER TABLE ONLY public.analytics_path_rules
+    ADD CONSTRAINT analytics_path_rules_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
 
 ALTER TABLE ONLY public.analytics_person_days
     ADD CONSTRAINT analytics_person_days_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;

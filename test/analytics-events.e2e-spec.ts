@@ -350,6 +350,51 @@ describe('analytics events', () => {
       expect(await stored(brand)).toBe(before + 1000);
     });
 
+    it('counts each event once when the same batches race each other over several connections', async () => {
+      const before = await stored(brand);
+      // 6 batches of 300 sharing their events pairwise in different orders, all sent at once, each twice.
+      const pool = Array.from({ length: 900 }, (_, i) => event({ anonymousId: `race-${i}` }));
+      const batches = [
+        pool.slice(0, 300),
+        pool.slice(0, 300).reverse(),
+        pool.slice(150, 450),
+        pool.slice(300, 600),
+        pool.slice(450, 900).reverse().slice(0, 300),
+        pool.slice(600, 900),
+      ];
+      const answers = await Promise.all(
+        [...batches, ...batches].map((events) => send(brandOperator, { events }).expect(200)),
+      );
+      const sent = answers.reduce((n, res) => n + (res.body as { received: number }).received, 0);
+      const storedNow = answers.reduce((n, res) => n + (res.body as { stored: number }).stored, 0);
+      const duplicates = answers.reduce((n, res) => n + (res.body as { duplicates: number }).duplicates, 0);
+      const distinct = new Set(batches.flat().map((e) => e.eventId)).size;
+      expect(storedNow).toBe(distinct);
+      expect(duplicates).toBe(sent - distinct);
+      expect(await stored(brand)).toBe(before + distinct);
+      const [{ n }] = await t.db.query(
+        `SELECT count(DISTINCT event_id)::int AS n FROM analytics_events WHERE org_id = $1 AND anonymous_id LIKE 'race-%'`,
+        [brand.id],
+      );
+      expect(n).toBe(distinct);
+    });
+
+    it('stores text with backslashes, quotes, tabs escaped in JSON and non-ASCII characters exactly', async () => {
+      const tricky = event({
+        anonymousId: 'C:\\Users\\李雷 "quoted" \\N',
+        url: 'https://shop.example.com/路径/\\N?q=a\\tb',
+        properties: { note: 'line\\nbreak \\ backslash', tab: 'a\\tb', emoji: '👍', nested: { n: null } },
+      });
+      const res = await send(brandOperator, { events: [tricky] }).expect(200);
+      expect(res.body).toMatchObject({ stored: 1 });
+      const row = await storedRow(brand, tricky.eventId as string);
+      expect(row?.anonymous_id).toBe(tricky.anonymousId);
+      expect(row?.url).toBe(tricky.url);
+      expect(row?.path).toBe(new URL(tricky.url as string).pathname);
+      expect(row?.properties).toEqual(tricky.properties);
+      expect(row?.user_id).toBeNull();
+    });
+
     it('refuses per event a social account outside what the caller may record analytics for', async () => {
       const own = await send(brandOperator, {
         events: [

@@ -59,6 +59,7 @@ const ORGANIZATION_WIDE = new Set([
   'policyId',
   'cannedReplyId',
   'rebuildId',
+  'funnelId',
 ]);
 /** Ids outside any organization's routes (the caller's own rows, or platform queues). */
 const NOT_TENANT_ROWS = new Set(['invitationId', 'id', 'requestId']);

@@ -434,6 +434,84 @@ export interface paths {
     patch: operations['updateOrganization'];
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/analytics/funnels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organization's saved funnels, newest first
+     * @description Requires permission `analytics:read`.
+     */
+    get: operations['listFunnels'];
+    put?: never;
+    /**
+     * Save a funnel definition
+     * @description Funnels are organization-wide definitions: changing one needs `analytics:manage` with organization scope.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    post: operations['createFunnel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/funnels/{funnelId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One saved funnel, with its ETag
+     * @description Requires permission `analytics:read`.
+     */
+    get: operations['getFunnel'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a saved funnel
+     * @description Funnels are organization-wide definitions: changing one needs `analytics:manage` with organization scope.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    delete: operations['deleteFunnel'];
+    options?: never;
+    head?: never;
+    /**
+     * Rename a funnel or change its steps or window
+     * @description Funnels are organization-wide definitions: changing one needs `analytics:manage` with organization scope.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    patch: operations['updateFunnel'];
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/funnels/{funnelId}/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A saved funnel's report over a period, in your analytics scope
+     * @description Requires permission `analytics:read`.
+     */
+    get: operations['getSavedFunnelReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{orgId}/analytics/optimization-goals': {
     parameters: {
       query?: never;
@@ -512,6 +590,32 @@ export interface paths {
      *     Requires permission `analytics:manage`.
      */
     post: operations['markOptimizationApplied'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/path-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organization's path cleaning rules (regex → alias, in order), with their ETag
+     * @description Requires permission `analytics:read`.
+     */
+    get: operations['getPathRules'];
+    /**
+     * Replace the path cleaning rules, applied in order to page paths in the paths report
+     * @description Needs the permission over the whole organization (403 otherwise). Each pattern is a PostgreSQL regular expression of at most 200 characters, checked when saved (400 naming `rules.N.pattern`).
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    put: operations['replacePathRules'];
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -598,6 +702,72 @@ export interface paths {
      *     Requires permission `analytics:read`.
      */
     get: operations['getAnalyticsForecast'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/reports/funnel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * An ad hoc funnel: people per step, conversion, drop-off and the median time between steps
+     * @description A POST because the query is a document (ordered steps with property filters) that does not fit a query string; it changes nothing and may be repeated freely. Save a definition as a funnel (`…/analytics/funnels`) to run it by id. Counts the events of the social accounts your analytics scope covers (and events of no account with an organization-wide scope); `socialAccountId` out of reach answers 404. Periods are local days of the organization's time zone.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    post: operations['getFunnelReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/reports/paths': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The most frequent steps people took after (or before) an event, per level
+     * @description Page paths are cleaned by the organization's path rules first (`…/analytics/path-rules`). Counts the events of the social accounts your analytics scope covers (and events of no account with an organization-wide scope); `socialAccountId` out of reach answers 404. Periods are local days of the organization's time zone.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getPathsReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/reports/retention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Cohorts by first activity in the period, and the share of each active in every later period
+     * @description A triangle: CSV one row per cohort, SVG a heatmap. Counts the events of the social accounts your analytics scope covers (and events of no account with an organization-wide scope); `socialAccountId` out of reach answers 404. Periods are local days of the organization's time zone.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getRetentionReport'];
     put?: never;
     post?: never;
     delete?: never;
@@ -4593,6 +4763,17 @@ export interface components {
       /** Format: date-time */
       revokedAt: string | null;
     };
+    CreateFunnelDto: {
+      /**
+       * @description How long after entering the funnel (the first step) a person may take to reach the last step, in
+       *     seconds (1 to 7,776,000 = 90 days).
+       * @example 86400
+       */
+      conversionWindowSeconds: number;
+      description?: string;
+      name: string;
+      steps: components['schemas']['FunnelStepDto'][];
+    };
     CreateGoalDto: {
       /**
        * Format: date
@@ -5452,6 +5633,100 @@ export interface components {
       to: string;
       unit: string;
     };
+    FunnelDto: {
+      conversionWindowSeconds: number;
+      /** Format: date-time */
+      createdAt: string;
+      description: string | null;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      steps: components['schemas']['FunnelStepDto'][];
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    FunnelPageDto: {
+      items: components['schemas']['FunnelDto'][];
+      /** @description Cursor of the next page; null on the last */
+      nextCursor?: string | null;
+    };
+    FunnelReportDto: {
+      /** @description `converted` over `entered`; null when no one entered. */
+      conversionRate: number | null;
+      conversionWindowSeconds: number;
+      /** @description People who reached the last step. */
+      converted: number;
+      /** @description People who entered (reached the first step). */
+      entered: number;
+      /** Format: date */
+      from: string;
+      steps: components['schemas']['FunnelStepResultDto'][];
+      timeZone: string;
+      /** Format: date */
+      to: string;
+    };
+    FunnelReportRequestDto: {
+      /**
+       * @description How long after entering the funnel (the first step) a person may take to reach the last step, in
+       *     seconds (1 to 7,776,000 = 90 days).
+       * @example 86400
+       */
+      conversionWindowSeconds: number;
+      /**
+       * Format: date
+       * @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length.
+       * @example 2026-11-01
+       */
+      from?: string;
+      steps: components['schemas']['FunnelStepDto'][];
+      /**
+       * Format: date
+       * @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today.
+       * @example 2026-11-30
+       */
+      to?: string;
+    };
+    FunnelStepDto: {
+      /** @description What the step is called in the answer; by default made of its type, name and path. */
+      label?: string;
+      /** @description The custom event's name (then `type`, if given, must be `custom`). */
+      name?: string;
+      /** @description Only events with exactly this path (as stored: the URL's path when the tracker sent a URL). */
+      path?: string;
+      /** @description Top-level property values the event must carry (each key equal to its string, number or boolean value; at most 10 keys), e.g. `{"plan": "pro"}` */
+      properties?: {
+        [key: string]: string | number | boolean;
+      };
+      /** @enum {string} */
+      type?:
+        | 'page_view'
+        | 'session_start'
+        | 'click'
+        | 'conversion'
+        | 'purchase'
+        | 'video_play'
+        | 'follow'
+        | 'comment'
+        | 'share'
+        | 'custom';
+    };
+    FunnelStepResultDto: {
+      /** @description `persons` of this step over `persons` of the first step; null when no one entered. */
+      conversionRate: number | null;
+      /** @description People who reached the step before but not this one; 0 for the first step. */
+      dropOff: number;
+      /** @description `dropOff` over the step before's `persons`; null for the first step or when that is 0. */
+      dropOffRate: number | null;
+      label: string;
+      /** @description Median (nearest rank) of the seconds from the step before to this one; null for the first step or no one. */
+      medianSecondsFromPrevious: number | null;
+      /** @description People who reached this step (in order, within the window). */
+      persons: number;
+      /** @description 1 for the first step. */
+      step: number;
+      /** @description `persons` of this step over those of the step before; null for the first step or when that is 0. */
+      stepConversionRate: number | null;
+    };
     GoalApplicationDto: {
       /** Format: date-time */
       appliedAt: string;
@@ -5955,6 +6230,44 @@ export interface components {
       partNumber: string | null;
       quantity: number;
     };
+    PathRuleDto: {
+      /** @example /products/:id */
+      alias: string;
+      /**
+       * @description A PostgreSQL regular expression (advanced syntax) matched against page paths, at most 200
+       *     characters; every match is replaced by `alias` (`\1` names a group).
+       * @example ^/products/[0-9]+
+       */
+      pattern: string;
+    };
+    PathRulesDto: {
+      rules: components['schemas']['PathRuleDto'][];
+    };
+    PathsReportDto: {
+      depth: number;
+      /** @enum {string} */
+      direction: 'after' | 'before';
+      event: string;
+      /** Format: date */
+      from: string;
+      /** @description People who had the event in the period. */
+      persons: number;
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      /** @description Per level (ascending), the most frequent transitions, most people first. */
+      transitions: components['schemas']['PathTransitionDto'][];
+    };
+    PathTransitionDto: {
+      /** @description The step one level closer to the event (the event itself at level 1). */
+      from: string;
+      /** @description 1 for the step next to the event, up to `depth`. */
+      level: number;
+      /** @description People who took this transition at this level. */
+      persons: number;
+      /** @description The step at this level. */
+      to: string;
+    };
     PauseDto: {
       /** Format: date-time */
       pausedAt: string;
@@ -6313,6 +6626,10 @@ export interface components {
       /** @description Content whose automatic check finds nothing, or only `flag` terms, is approved without manual review. */
       skipManualReviewForLowRisk: boolean;
     };
+    ReplacePathRulesDto: {
+      /** @description Applied in order, each to the result of the one before; at most 50. An empty list clears them. */
+      rules: components['schemas']['PathRuleDto'][];
+    };
     RequestPasswordResetDto: {
       /**
        * @description Username, email address or mobile number of the account.
@@ -6357,6 +6674,33 @@ export interface components {
       items: components['schemas']['RestoreRequestDto'][];
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
+    };
+    RetentionCohortDto: {
+      /**
+       * @description People of the cohort active in the cohort's period plus n, for n = 0 up to the last period of the
+       *     report (the triangle: later cohorts have fewer). `active[0]` is `persons`.
+       */
+      active: number[];
+      /**
+       * Format: date
+       * @description The cohort's period (its first day; a week by its Monday).
+       */
+      cohort: string;
+      /** @description People whose first activity in the report's period fell in the cohort's period. */
+      persons: number;
+      /** @description `active[n]` over `persons`, 4 decimals; null when the cohort is empty. */
+      rates: (number | null)[];
+    };
+    RetentionReportDto: {
+      /** @description One per period of the report, in order, empty ones included. */
+      cohorts: components['schemas']['RetentionCohortDto'][];
+      /** Format: date */
+      from: string;
+      /** @enum {string} */
+      interval: 'day' | 'week';
+      timeZone: string;
+      /** Format: date */
+      to: string;
     };
     RevealCredentialsDto: {
       /**
@@ -7394,6 +7738,13 @@ export interface components {
        * @example contact@example.com
        */
       email: string;
+    };
+    UpdateFunnelDto: {
+      conversionWindowSeconds?: number;
+      /** @description `null` clears it. */
+      description?: string | null;
+      name?: string;
+      steps?: components['schemas']['FunnelStepDto'][];
     };
     UpdateGoalDto: {
       /**
@@ -10061,6 +10412,741 @@ export interface operations {
       };
     };
   };
+  listFunnels: {
+    parameters: {
+      query?: {
+        /** @description Opaque cursor from the previous page's `nextCursor` */
+        cursor?: string;
+        /** @description Page size */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FunnelPageDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  createFunnel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateFunnelDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FunnelDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getFunnel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        funnelId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FunnelDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  deleteFunnel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        funnelId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  updateFunnel: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag from the last read; a stale one answers 412 precondition_failed */
+        'If-Match'?: string;
+      };
+      path: {
+        funnelId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateFunnelDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FunnelDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflicts with the current state (`duplicate`, `conflict`, `invalid_state`) */
+      409: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description If-Match does not name the current version (`precondition_failed`) */
+      412: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getSavedFunnelReport: {
+    parameters: {
+      query?: {
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        funnelId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The funnel: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FunnelReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listOptimizationGoals: {
     parameters: {
       query?: {
@@ -10830,6 +11916,260 @@ export interface operations {
       };
     };
   };
+  getPathRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PathRulesDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  replacePathRules: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag from the last read; a stale one answers 412 precondition_failed */
+        'If-Match'?: string;
+      };
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplacePathRulesDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          /** @description Version of the resource; send it back as If-Match */
+          ETag?: string;
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PathRulesDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description If-Match does not name the current version (`precondition_failed`) */
+      412: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   getActiveUsersReport: {
     parameters: {
       query?: {
@@ -11220,6 +12560,378 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ForecastReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getFunnelReport: {
+    parameters: {
+      query?: {
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FunnelReportRequestDto'];
+      };
+    };
+    responses: {
+      /** @description The funnel: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FunnelReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getPathsReport: {
+    parameters: {
+      query: {
+        /** @description How many steps away from the event (1–5, default 3). */
+        depth?: number;
+        /** @description `after` (default): the steps people took next; `before`: the steps that led to it. */
+        direction?: 'after' | 'before';
+        /** @description The event the paths start (after) or end (before) at. A step label: a page view is its path after the cleaning rules (`/products/:id`), a custom event `custom:<name>`, any other event its type (`purchase`). */
+        event: string;
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description The most frequent transitions kept per level (1–50, default 10). */
+        limit?: number;
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The paths: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PathsReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getRetentionReport: {
+    parameters: {
+      query?: {
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Cohort and period size: `day` (default) or `week` (ISO weeks from Monday, cut to the period). */
+        interval?: 'day' | 'week';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The retention triangle: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RetentionReportDto'];
           'image/svg+xml': string;
           'text/csv': string;
         };

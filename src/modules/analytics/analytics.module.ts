@@ -3,6 +3,7 @@ import { AccountDataController } from './account-data.controller';
 import { AccountDataService } from './account-data.service';
 import { AnalyticsSettingsController } from './analytics-settings.controller';
 import { AnalyticsSettingsService } from './analytics-settings.service';
+import { AnalyticsBehaviourModule } from './behaviour/behaviour.module';
 import { SocialAccountAccessModule } from '../social-accounts/social-account-access.module';
 import { EventIngestion } from './event-ingestion.service';
 import { EventPartitions } from './event-partitions';
@@ -24,7 +25,7 @@ import { OrganizationTimeZonesModule } from '../organizations/organization-time-
  * that keeps its partitions and retention, and social accounts' imported platform data per day. Report code reads the events through EventStore.
  */
 @Module({
-  imports: [SocialAccountAccessModule, OrganizationTimeZonesModule],
+  imports: [SocialAccountAccessModule, OrganizationTimeZonesModule, AnalyticsBehaviourModule],
   controllers: [
     EventsController,
     AccountDataController,

@@ -8,23 +8,29 @@ import { DataScope } from '../access/data-scope';
 import { SocialAccountAccess } from '../social-accounts/account-access.service';
 import { EventBatchResultDto, EventImportResultDto } from './event.dto';
 import { AcceptanceWindow, checkEvent } from './event-validation';
-import { EventStore } from './event-store';
-import { EventRefusal, EventRow, MAX_BATCH_EVENTS } from './event.types';
+import { EncodedBatch, EventStore } from './event-store';
+import { EventRefusal, MAX_BATCH_EVENTS } from './event.types';
 
-/** One event (or line) of input and what became of it so far. */
-interface Candidate {
-  /** Index in the batch, or line number of the import. */
-  position: number;
-  raw: unknown;
-}
-
-interface Sorted {
-  rows: EventRow[];
-  refusals: (EventRefusal & { position: number })[];
+/**
+ * One batch being gathered: the accepted events already encoded for the store (no parsed objects kept),
+ * the ids seen (a repeat within the batch is a duplicate, the first wins) and the refusals so far.
+ */
+class Gathered {
+  readonly batch = new EncodedBatch();
+  readonly seen = new Set<string>();
+  refusals: (EventRefusal & { position: number })[] = [];
   /** Events refused (an event may have several refusals). */
-  refused: number;
+  refused = 0;
   /** Valid events whose id came earlier in the same batch. */
-  repeats: number;
+  repeats = 0;
+
+  clear(): void {
+    this.batch.clear();
+    this.seen.clear();
+    this.refusals = [];
+    this.refused = 0;
+    this.repeats = 0;
+  }
 }
 
 /**
@@ -60,32 +66,35 @@ export class EventIngestion {
   async ingestBatch(
     scope: DataScope,
     events: readonly unknown[],
-    options: { atomic: boolean },
+    { atomic }: { atomic: boolean },
   ): Promise<EventBatchResultDto> {
     const recorder = this.memberRecorder(scope);
     const window = await this.window(scope.orgId);
+    const gathered = new Gathered();
     // The request pipe has refused control characters anywhere in the body already.
-    const sorted = await this.sort(
-      recorder,
-      events.map((raw, position) => ({ position, raw })),
-      window,
-      { controlCharactersChecked: true },
-    );
-    if (options.atomic && sorted.refusals.length > 0) {
+    const options = { controlCharactersChecked: true };
+    for (let position = 0; position < events.length; position++) {
+      await this.gather(recorder, gathered, position, events[position], window, options);
+    }
+    if (atomic && gathered.refusals.length > 0) {
       throw new DomainError(ErrorCode.ValidationFailed, 'The batch has invalid events; nothing was stored', {
-        errors: sorted.refusals.map((r) => ({
+        errors: gathered.refusals.map((r) => ({
           field: `events[${r.position}].${r.field}`,
           message: r.message,
         })),
       });
     }
-    const stored = await this.write(scope.orgId, sorted.rows);
+    const stored = await this.write(scope.orgId, gathered.batch);
     return {
       received: events.length,
       stored,
-      duplicates: sorted.repeats + sorted.rows.length - stored,
-      refused: sorted.refused,
-      refusals: sorted.refusals.map(({ position, field, message }) => ({ index: position, field, message })),
+      duplicates: gathered.repeats + gathered.batch.count - stored,
+      refused: gathered.refused,
+      refusals: gathered.refusals.map(({ position, field, message }) => ({
+        index: position,
+        field,
+        message,
+      })),
     };
   }
 
@@ -119,18 +128,20 @@ export class EventIngestion {
   ): Promise<EventImportResultDto> {
     const window = await this.window(recorder.orgId);
     const result: EventImportResultDto = { stored: 0, duplicates: 0, refused: 0, firstRefusals: [] };
-    let pending: Candidate[] = [];
+    // One batch at a time, its Buffer reused: what the import holds does not grow with the file.
+    const gathered = new Gathered();
+    let pending = 0;
     const flush = async () => {
-      const sorted = await this.sort(recorder, pending, window);
-      pending = [];
-      const stored = await this.write(recorder.orgId, sorted.rows);
+      const stored = await this.write(recorder.orgId, gathered.batch);
       result.stored += stored;
-      result.duplicates += sorted.repeats + sorted.rows.length - stored;
-      result.refused += sorted.refused;
-      for (const refusal of sorted.refusals) {
+      result.duplicates += gathered.repeats + gathered.batch.count - stored;
+      result.refused += gathered.refused;
+      for (const refusal of gathered.refusals) {
         if (result.firstRefusals.length >= MAX_FIRST_REFUSALS) break;
         result.firstRefusals.push({ line: refusal.position, field: refusal.field, message: refusal.message });
       }
+      gathered.clear();
+      pending = 0;
       progress?.(result);
     };
 
@@ -141,10 +152,12 @@ export class EventIngestion {
     for await (const text of lines) {
       line += 1;
       if (text.trim() === '') continue;
-      pending.push({ position: line, raw: parseLine(text) });
-      if (pending.length >= MAX_BATCH_EVENTS) await flush();
+      // Each line is checked and encoded as it arrives; its parsed object is garbage at once.
+      await this.gather(recorder, gathered, line, parseLine(text), window);
+      pending += 1;
+      if (pending >= MAX_BATCH_EVENTS) await flush();
     }
-    if (pending.length > 0) await flush();
+    if (pending > 0) await flush();
     return result;
   }
 
@@ -152,36 +165,33 @@ export class EventIngestion {
     return { now: this.clock.now(), retentionDays: await this.store.retentionDays(orgId) };
   }
 
-  private async sort(
+  /** Checks one event (or line) and adds it to the batch: encoded if valid and new, else counted. */
+  private async gather(
     recorder: Recorder,
-    candidates: readonly Candidate[],
+    gathered: Gathered,
+    position: number,
+    raw: unknown,
     window: AcceptanceWindow,
     options: { controlCharactersChecked?: boolean } = {},
-  ): Promise<Sorted> {
-    const sorted: Sorted = { rows: [], refusals: [], refused: 0, repeats: 0 };
-    const seen = new Set<string>();
-    for (const { position, raw } of candidates) {
-      const checked = raw instanceof LineError ? raw.refusal() : checkEvent(raw, window, options);
-      if (!checked.ok) {
-        sorted.refused += 1;
-        for (const refusal of checked.refusals) sorted.refusals.push({ position, ...refusal });
-        continue;
-      }
-      const { row } = checked;
-      if (row.socialAccountId && !(await recorder.mayRecordFor(row.socialAccountId))) {
-        sorted.refused += 1;
-        sorted.refusals.push({ position, field: 'socialAccountId', message: ACCOUNT_REFUSAL });
-        continue;
-      }
-      if (seen.has(row.eventId)) {
-        sorted.repeats += 1;
-        continue;
-      }
-      seen.add(row.eventId);
-      sorted.rows.push(row);
+  ): Promise<void> {
+    const checked = raw instanceof LineError ? raw.refusal() : checkEvent(raw, window, options);
+    if (!checked.ok) {
+      gathered.refused += 1;
+      for (const refusal of checked.refusals) gathered.refusals.push({ position, ...refusal });
+      return;
     }
-    sorted.refusals.sort((a, b) => a.position - b.position);
-    return sorted;
+    const { row } = checked;
+    if (row.socialAccountId && !(await recorder.mayRecordFor(row.socialAccountId))) {
+      gathered.refused += 1;
+      gathered.refusals.push({ position, field: 'socialAccountId', message: ACCOUNT_REFUSAL });
+      return;
+    }
+    if (gathered.seen.has(row.eventId)) {
+      gathered.repeats += 1;
+      return;
+    }
+    gathered.seen.add(row.eventId);
+    gathered.batch.add(row);
   }
 
   /** The account access rule with the analytics authorization; frozen accounts still have history. */
@@ -217,11 +227,13 @@ export class EventIngestion {
     };
   }
 
-  private async write(orgId: string, rows: EventRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    await this.store.prepare(rows);
+  private async write(orgId: string, batch: EncodedBatch): Promise<number> {
+    if (batch.count === 0) return 0;
+    await this.store.prepare(batch.times());
     const receivedAt = this.clock.now();
-    return this.dataSource.transaction((manager) => this.store.insert(manager, orgId, rows, receivedAt));
+    return this.dataSource.transaction((manager) =>
+      this.store.insertBatch(manager, orgId, batch, receivedAt),
+    );
   }
 }
 

@@ -64,6 +64,8 @@ export interface EventRow {
   campaignId: string | null;
   adId: string | null;
   properties: Record<string, unknown>;
+  /** `properties` as JSON text when the checks serialized it already (else the store does). */
+  propertiesJson?: string;
 }
 
 /** Why one event of a batch (index) or one line of an import (line) was not stored. */
