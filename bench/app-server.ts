@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { DataSource, Logger, ObjectLiteral, QueryRunner } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { AccessTokenService } from '../src/modules/access/access-token.service';
+import { RollupBuilder } from '../src/modules/analytics/rollups/rollup-builder';
 import { Profiler } from './cpu-profile';
 import { answerParent } from './ipc';
 
@@ -67,6 +68,12 @@ async function main(): Promise<void> {
       token: app
         .get(AccessTokenService)
         .sign({ sub: String(message.sub), sid: String(message.sid) }, new Date()),
+    }),
+    // Builds an organization's rollups for a range of days (analytics-reports bench), as a rebuild does.
+    'rebuild-rollups': async (message) => ({
+      days: await app
+        .get(RollupBuilder)
+        .rebuildRange(String(message.orgId), String(message.from), String(message.to)),
     }),
     'capture-start': async () => {
       logger.captured = [];

@@ -314,6 +314,84 @@ CREATE TABLE public.analytics_path_rules (
     version integer DEFAULT 1 NOT NULL
 );
 
+CREATE TABLE public.analytics_person_days (
+    org_id uuid NOT NULL,
+    day date NOT NULL,
+    person text NOT NULL,
+    social_account_id uuid,
+    channel text NOT NULL,
+    campaign_id uuid,
+    utm_source text,
+    utm_medium text,
+    utm_campaign text,
+    device_type text,
+    hours integer NOT NULL,
+    events bigint NOT NULL,
+    conversions bigint NOT NULL
+);
+
+CREATE TABLE public.analytics_rollup_days (
+    org_id uuid NOT NULL,
+    day date NOT NULL,
+    social_account_id uuid,
+    channel text NOT NULL,
+    campaign_id uuid,
+    utm_source text,
+    utm_medium text,
+    utm_campaign text,
+    device_type text,
+    page_views bigint NOT NULL,
+    events bigint NOT NULL,
+    sessions bigint NOT NULL,
+    bounces bigint NOT NULL,
+    session_ms bigint NOT NULL,
+    conversions bigint NOT NULL,
+    purchases bigint NOT NULL,
+    amount_fen bigint NOT NULL
+);
+
+CREATE TABLE public.analytics_rollup_dirty (
+    org_id uuid NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    marked_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.analytics_rollup_hours (
+    org_id uuid NOT NULL,
+    day date NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    social_account_id uuid,
+    channel text NOT NULL,
+    campaign_id uuid,
+    utm_source text,
+    utm_medium text,
+    utm_campaign text,
+    device_type text,
+    page_views bigint NOT NULL,
+    events bigint NOT NULL,
+    sessions bigint NOT NULL,
+    bounces bigint NOT NULL,
+    session_ms bigint NOT NULL,
+    conversions bigint NOT NULL,
+    purchases bigint NOT NULL,
+    amount_fen bigint NOT NULL
+);
+
+CREATE TABLE public.analytics_rollup_rebuilds (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    from_day date NOT NULL,
+    to_day date NOT NULL,
+    status text NOT NULL,
+    days_total integer NOT NULL,
+    days_done integer DEFAULT 0 NOT NULL,
+    requested_by uuid,
+    error text,
+    created_at timestamp(3) with time zone NOT NULL,
+    finished_at timestamp(3) with time zone,
+    CONSTRAINT analytics_rollup_rebuilds_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text, 'failed'::text])))
+);
+
 CREATE TABLE public.analytics_segments (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     org_id uuid NOT NULL,
@@ -1406,6 +1484,9 @@ ALTER TABLE ONLY public.analytics_goals
 ALTER TABLE ONLY public.analytics_path_rules
     ADD CONSTRAINT analytics_path_rules_pkey PRIMARY KEY (org_id);
 
+ALTER TABLE ONLY public.analytics_rollup_rebuilds
+    ADD CONSTRAINT analytics_rollup_rebuilds_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.analytics_segments
     ADD CONSTRAINT analytics_segments_org_id_id_key UNIQUE (org_id, id);
 
@@ -1723,6 +1804,20 @@ CREATE INDEX analytics_goals_deadline_idx ON public.analytics_goals USING btree 
 
 CREATE INDEX analytics_goals_list_idx ON public.analytics_goals USING btree (org_id, created_at DESC, id DESC);
 
+CREATE INDEX analytics_person_days_org_day ON public.analytics_person_days USING btree (org_id, day) INCLUDE (person);
+
+CREATE INDEX analytics_person_days_org_person ON public.analytics_person_days USING btree (org_id, person, day);
+
+CREATE INDEX analytics_rollup_days_org_day ON public.analytics_rollup_days USING btree (org_id, day);
+
+CREATE INDEX analytics_rollup_dirty_marked ON public.analytics_rollup_dirty USING btree (marked_at);
+
+CREATE INDEX analytics_rollup_hours_org_day ON public.analytics_rollup_hours USING btree (org_id, day);
+
+CREATE INDEX analytics_rollup_hours_org_hour ON public.analytics_rollup_hours USING btree (org_id, hour);
+
+CREATE INDEX analytics_rollup_rebuilds_org ON public.analytics_rollup_rebuilds USING btree (org_id, created_at DESC);
+
 CREATE INDEX analytics_segments_list_idx ON public.analytics_segments USING btree (org_id, created_at DESC, id DESC);
 
 CREATE UNIQUE INDEX analytics_segments_name_key ON public.analytics_segments USING btree (org_id, lower((name)::text));
@@ -2027,6 +2122,18 @@ ALTER TABLE ONLY public.analytics_goals
 
 ALTER TABLE ONLY public.analytics_path_rules
     ADD CONSTRAINT analytics_path_rules_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
+
+ALTER TABLE ONLY public.analytics_person_days
+    ADD CONSTRAINT analytics_person_days_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_rollup_days
+    ADD CONSTRAINT analytics_rollup_days_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_rollup_hours
+    ADD CONSTRAINT analytics_rollup_hours_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_rollup_rebuilds
+    ADD CONSTRAINT analytics_rollup_rebuilds_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.analytics_segments
     ADD CONSTRAINT analytics_segments_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);

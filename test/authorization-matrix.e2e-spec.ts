@@ -58,6 +58,7 @@ const ORGANIZATION_WIDE = new Set([
   'calendarId',
   'policyId',
   'cannedReplyId',
+  'rebuildId',
   'funnelId',
 ]);
 /** Ids outside any organization's routes (the caller's own rows, or platform queues). */

@@ -622,6 +622,28 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/orgs/{orgId}/analytics/reports/active-users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * DAU, WAU, MAU, stickiness and lifecycle (new, returning, resurrecting, dormant) per interval
+     * @description Counts the events of the social accounts your `analytics:read` scope covers (an agency: accounts authorized with an active `analytics` authorization and assigned within its scope), and events of no account only with a scope over the whole organization; a `socialAccountId` out of reach answers 404. `from`/`to` are local days of the organization (default the last 30, at most 366). Read from the rollups, which the rollup job keeps within about a minute of ingestion. Metrics: docs/analytics.md.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getActiveUsersReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/orgs/{orgId}/analytics/reports/audience': {
     parameters: {
       query?: never;
@@ -636,6 +658,28 @@ export interface paths {
      *     Requires permission `analytics:read`.
      */
     get: operations['getAnalyticsAudience'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/reports/channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Visitors, sessions and conversions per channel or per UTM source, medium or campaign
+     * @description Counts the events of the social accounts your `analytics:read` scope covers (an agency: accounts authorized with an active `analytics` authorization and assigned within its scope), and events of no account only with a scope over the whole organization; a `socialAccountId` out of reach answers 404. `from`/`to` are local days of the organization (default the last 30, at most 366). Read from the rollups, which the rollup job keeps within about a minute of ingestion. Metrics: docs/analytics.md.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getChannelsReport'];
     put?: never;
     post?: never;
     delete?: never;
@@ -724,6 +768,70 @@ export interface paths {
      *     Requires permission `analytics:read`.
      */
     get: operations['getRetentionReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/reports/traffic': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Traffic per interval: page views, unique visitors, sessions, bounce rate, average session duration, video plays
+     * @description Counts the events of the social accounts your `analytics:read` scope covers (an agency: accounts authorized with an active `analytics` authorization and assigned within its scope), and events of no account only with a scope over the whole organization; a `socialAccountId` out of reach answers 404. `from`/`to` are local days of the organization (default the last 30, at most 366). Read from the rollups, which the rollup job keeps within about a minute of ingestion. Metrics: docs/analytics.md. Video metrics (plays, average play time, completion rate) come from the accounts' imported daily metrics and are narrowed only by the accounts, not by the event filters; null for hourly buckets.
+     *
+     *     Requires permission `analytics:read`.
+     */
+    get: operations['getTrafficReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/rollups/rebuilds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Recompute the rollups of a range of days from the raw events (a background job)
+     * @description `from` and `to` are local days of the organization (at most 1,830 days). The rebuild runs as a job; follow its progress with `getAnalyticsRollupRebuild`. Needs the permission over the whole organization (403 otherwise): rollups cover every unit.
+     *
+     *     Requires permission `analytics:manage`.
+     */
+    post: operations['rebuildAnalyticsRollups'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/orgs/{orgId}/analytics/rollups/rebuilds/{rebuildId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A rollup rebuild with its progress (days done of days total)
+     * @description Requires permission `analytics:manage`.
+     */
+    get: operations['getAnalyticsRollupRebuild'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3808,6 +3916,37 @@ export interface components {
       /** @description Days that replaced an earlier import. */
       replaced: number;
     };
+    ActiveUsersBucketDto: {
+      /** @description Distinct persons active in the bucket. */
+      active: number;
+      bucket: string;
+      /** @description Mean over the bucket's days of the day's distinct active persons (2 decimals). */
+      dau: number;
+      /** @description Active in the previous bucket, not in this one. */
+      dormant: number;
+      /** @description Distinct persons active in the 30 days ending on the bucket's last day. */
+      mau: number;
+      /** @description Active in the bucket, and first active ever in it. */
+      new: number;
+      /** @description Active in the bucket, not in the previous one, but active at some time before. */
+      resurrecting: number;
+      /** @description Active in the bucket and in the previous one (the same number of days right before it). */
+      returning: number;
+      /** @description `dau / mau` (4 decimals); null when `mau` is 0. */
+      stickiness: number | null;
+      /** @description Distinct persons active in the 7 days ending on the bucket's last day. */
+      wau: number;
+    };
+    ActiveUsersReportDto: {
+      /** Format: date */
+      from: string;
+      /** @enum {string} */
+      interval: 'day' | 'week' | 'month';
+      items: components['schemas']['ActiveUsersBucketDto'][];
+      timeZone: string;
+      /** Format: date */
+      to: string;
+    };
     AgreementsDto: {
       /**
        * @description Version of the privacy policy.
@@ -4181,6 +4320,31 @@ export interface components {
       phone: number;
       web: number;
       wechat: number;
+    };
+    ChannelRowDto: {
+      /** @description Amounts of those conversions and purchases, integer fen. */
+      amountFen: number;
+      /** @description Distinct persons with a conversion of this key, over `visitors`. */
+      conversionRate: number | null;
+      /** @description Events of type `conversion` or `purchase` with this key. */
+      conversions: number;
+      /** @description The channel, UTM source, medium or campaign; null for events without one. */
+      key: string | null;
+      /** @description Sessions whose first event has this key. */
+      sessions: number;
+      /** @description Distinct persons with an event of this key in the period. */
+      visitors: number;
+    };
+    ChannelsReportDto: {
+      /** Format: date */
+      from: string;
+      /** @enum {string} */
+      groupBy: 'channel' | 'utmSource' | 'utmMedium' | 'utmCampaign';
+      /** @description Rows by visitors, most first (then key). */
+      items: components['schemas']['ChannelRowDto'][];
+      timeZone: string;
+      /** Format: date */
+      to: string;
     };
     CheckFindingDto: {
       /**
@@ -6377,6 +6541,20 @@ export interface components {
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
     };
+    RebuildRollupsDto: {
+      /**
+       * Format: date
+       * @description First local day to recompute (YYYY-MM-DD, the organization's time zone), inclusive.
+       * @example 2026-11-01
+       */
+      from: string;
+      /**
+       * Format: date
+       * @description Last local day to recompute, inclusive; at most 1,830 days after `from`.
+       * @example 2026-11-30
+       */
+      to: string;
+    };
     RefreshTokensDto: {
       /** @description The refresh token of the last login or refresh; each one works once. */
       refreshToken: string;
@@ -6645,6 +6823,29 @@ export interface components {
       items: components['schemas']['RoleDto'][];
       /** @description Cursor of the next page; null on the last */
       nextCursor?: string | null;
+    };
+    RollupRebuildDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Days recomputed so far. */
+      daysDone: number;
+      /** @description Days in the range. */
+      daysTotal: number;
+      /** @description Why it failed (`failed` only). */
+      error: string | null;
+      /** Format: date-time */
+      finishedAt: string | null;
+      /** Format: date */
+      from: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description `queued` → `running` → `done`, or `failed` with `error`.
+       * @enum {string}
+       */
+      status: 'queued' | 'running' | 'done' | 'failed';
+      /** Format: date */
+      to: string;
     };
     SatisfactionSettingsDto: {
       /** @description Days a survey link stays valid after the resolution (1–90, default 7) */
@@ -7380,6 +7581,56 @@ export interface components {
       utmMedium?: string;
       utmSource?: string;
       utmTerm?: string;
+    };
+    TrafficBucketDto: {
+      /** @description Play-weighted mean of the accounts' average play time, ms; null without plays or for hourly buckets. */
+      avgPlayTimeMs: number | null;
+      /** @description Mean of (last event − first event) over the sessions, in seconds (2 decimals); null without sessions. */
+      avgSessionDurationSeconds: number | null;
+      /** @description Sessions with at most one event besides `session_start`, over sessions; null without sessions. */
+      bounceRate: number | null;
+      /** @description The bucket: `2026-11-30` (day, week by its Monday), `2026-11` (month), `2026-11-30T09:00` (hour). */
+      bucket: string;
+      /** @description Play-weighted mean of the accounts' completion rates (0–1); null without plays or for hourly buckets. */
+      completionRate: number | null;
+      /** @description Events of type `page_view`. */
+      pageViews: number;
+      /** @description Plays of the short videos of the accounts in reach (imported daily metrics); null for hourly buckets. */
+      plays: number | null;
+      /** @description Sessions (a sessionId's events within one local day) starting in the bucket. */
+      sessions: number;
+      /** @description Distinct persons (userId, else anonymousId) with any event in the bucket. */
+      visitors: number;
+    };
+    TrafficFiguresDto: {
+      /** @description Play-weighted mean of the accounts' average play time, ms; null without plays or for hourly buckets. */
+      avgPlayTimeMs: number | null;
+      /** @description Mean of (last event − first event) over the sessions, in seconds (2 decimals); null without sessions. */
+      avgSessionDurationSeconds: number | null;
+      /** @description Sessions with at most one event besides `session_start`, over sessions; null without sessions. */
+      bounceRate: number | null;
+      /** @description Play-weighted mean of the accounts' completion rates (0–1); null without plays or for hourly buckets. */
+      completionRate: number | null;
+      /** @description Events of type `page_view`. */
+      pageViews: number;
+      /** @description Plays of the short videos of the accounts in reach (imported daily metrics); null for hourly buckets. */
+      plays: number | null;
+      /** @description Sessions (a sessionId's events within one local day) starting in the bucket. */
+      sessions: number;
+      /** @description Distinct persons (userId, else anonymousId) with any event in the bucket. */
+      visitors: number;
+    };
+    TrafficReportDto: {
+      /** Format: date */
+      from: string;
+      /** @enum {string} */
+      interval: 'hour' | 'day' | 'week' | 'month';
+      items: components['schemas']['TrafficBucketDto'][];
+      timeZone: string;
+      /** Format: date */
+      to: string;
+      /** @description The whole period (visitors distinct over the period, not a sum of the buckets). */
+      totals: components['schemas']['TrafficFiguresDto'];
     };
     TypeCountsDto: {
       after_sales: number;
@@ -11919,6 +12170,120 @@ export interface operations {
       };
     };
   };
+  getActiveUsersReport: {
+    parameters: {
+      query?: {
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Bucket size: `day` (default), `week` (ISO, from Monday) or `month`; lifecycle compares each bucket with the same number of days before it. */
+        interval?: 'day' | 'week' | 'month';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The active-users report: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActiveUsersReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   getAnalyticsAudience: {
     parameters: {
       query: {
@@ -11951,6 +12316,120 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AudienceReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getChannelsReport: {
+    parameters: {
+      query?: {
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description What a row is: a channel (default) or a UTM source, medium or campaign. */
+        groupBy?: 'channel' | 'utmSource' | 'utmMedium' | 'utmCampaign';
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The channels report: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChannelsReportDto'];
           'image/svg+xml': string;
           'text/csv': string;
         };
@@ -12455,6 +12934,357 @@ export interface operations {
           'application/json': components['schemas']['RetentionReportDto'];
           'image/svg+xml': string;
           'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getTrafficReport: {
+    parameters: {
+      query?: {
+        /** @description `json` (default), `csv` (the same numbers, UTF-8, a header row of column keys) or `svg` (a chart). */
+        format?: 'json' | 'csv' | 'svg';
+        /** @description First day, inclusive (YYYY-MM-DD, in the organization's time zone); default: `to` minus the report's default length. */
+        from?: string;
+        /** @description Bucket size: `hour` (periods of at most 31 days), `day` (default), `week` (ISO, from Monday) or `month`. */
+        interval?: 'hour' | 'day' | 'week' | 'month';
+        /** @description Comma-separated: pageViews, visitors, sessions, bounceRate, avgSessionDurationSeconds, plays, avgPlayTimeMs, completionRate */
+        metrics?: string;
+        /** @description Last day, inclusive (YYYY-MM-DD, in the organization's time zone); default: today. */
+        to?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The traffic report: JSON by default, `?format=csv` the same numbers as CSV (a header row of column keys), `?format=svg` a chart */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TrafficReportDto'];
+          'image/svg+xml': string;
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  rebuildAnalyticsRollups: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RebuildRollupsDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RollupRebuildDto'];
+        };
+      };
+      /** @description Invalid input (`validation_failed`, `malformed_json`) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not authenticated (`unauthenticated`) */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not found, or not visible to the caller (`not_found`) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is larger than the deployment allows (`payload_too_large`) */
+      413: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not in a media type the operation takes (`unsupported_media_type`) */
+      415: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Rate limited (`rate_limited`); wait for Retry-After seconds */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'Retry-After': components['headers']['Retry-After'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unexpected error (`internal_error`); the body carries no internals, quote `requestId` to support */
+      500: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getAnalyticsRollupRebuild: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+        rebuildId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RollupRebuildDto'];
         };
       };
       /** @description Invalid input (`validation_failed`, `malformed_json`) */

@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { EventIngestion } from '../modules/analytics/event-ingestion.service';
+import { RollupRebuilds, rebuildDays } from '../modules/analytics/rollups/rollup-rebuilds.service';
 import { validateEnvironment } from '../platform/config/config.schema';
 import { DomainError } from '../platform/errors';
 import { ensureSchema, openDatabase } from './admin';
@@ -15,13 +16,22 @@ import { ensureSchema, openDatabase } from './admin';
  * Analytics ops commands, on DATABASE_URL or the embedded PostgreSQL like `npm run admin`:
  *
  *   npm run analytics -- import FILE --org ORG_ID
+ *   npm run analytics -- rebuild-rollups --org ORG_ID --from YYYY-MM-DD --to YYYY-MM-DD
  *
  * `import` loads an NDJSON file of events straight into the event store with the same rules as
  * `POST /orgs/{orgId}/events/import` (acting for the organization as a whole), streaming the file, with
  * a progress bar on stderr. It prints the counts as JSON on stdout; re-running it is safe.
+ *
+ * `rebuild-rollups` recomputes the rollups of the organization's local days `from`…`to` from the raw
+ * events, like `POST /orgs/{orgId}/analytics/rollups/rebuilds` but in this process: it records the
+ * rebuild (so its progress shows through the API as well), runs it day by day with a progress bar on
+ * stderr, and prints the finished rebuild as JSON.
  */
 
-const USAGE = 'usage: npm run analytics -- import FILE --org ORG_ID';
+const USAGE =
+  'usage: npm run analytics -- import FILE --org ORG_ID\n' +
+  '       npm run analytics -- rebuild-rollups --org ORG_ID --from YYYY-MM-DD --to YYYY-MM-DD';
+const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const stdout = (line: string) => process.stdout.write(`${line}\n`);
@@ -48,6 +58,7 @@ function progressBar(total: number) {
 
 export async function main(argv: string[], print: (line: string) => void = stdout): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'rebuild-rollups') return rebuildRollups(rest, print);
   if (command !== 'import') {
     print(USAGE);
     return command === '--help' || command === 'help' ? 0 : 2;
@@ -111,6 +122,72 @@ export async function main(argv: string[], print: (line: string) => void = stdou
       return 1;
     }
     throw error;
+  } finally {
+    await app?.close();
+    await database.stop();
+  }
+}
+
+/** A progress bar over days, redrawn per day. */
+function dayProgress(done: number, total: number) {
+  const width = 30;
+  const filled = Math.round((done / Math.max(1, total)) * width);
+  process.stderr.write(
+    `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} days${done === total ? '\n' : ''}`,
+  );
+}
+
+async function rebuildRollups(args: string[], print: (line: string) => void): Promise<number> {
+  let orgId: string;
+  let range: { from: string; to: string };
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { org: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+    });
+    orgId = parsed.values.org ?? '';
+    if (!UUID.test(orgId)) throw new Error('--org must be the organization id (a UUID)');
+    const { from = '', to = '' } = parsed.values;
+    for (const [name, value] of [
+      ['--from', from],
+      ['--to', to],
+    ]) {
+      if (!DAY_TEXT.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+        throw new Error(`${name} must be a day as YYYY-MM-DD`);
+      }
+    }
+    range = { from, to };
+    rebuildDays(range);
+  } catch (error) {
+    const message =
+      error instanceof DomainError
+        ? (error.options.errors ?? []).map((e) => `${e.field} ${e.message}`).join('\n') || error.detail
+        : (error as Error).message;
+    print(`${message}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const env = validateEnvironment(process.env);
+  const database = await openDatabase(env, print);
+  let app: INestApplicationContext | undefined;
+  try {
+    await ensureSchema(env, database.url, print);
+    app = await NestFactory.createApplicationContext(
+      AppModule.forRoot({ databaseUrl: database.url, jobs: false }),
+      { logger: ['error', 'warn'] },
+    );
+    const rows: unknown[] = await app
+      .get(DataSource)
+      .query(`SELECT 1 FROM organizations WHERE id = $1 AND kind <> 'platform'`, [orgId]);
+    if (rows.length === 0) {
+      print(`No organization ${orgId}`);
+      return 1;
+    }
+    const rebuilds = app.get(RollupRebuilds);
+    const created = await rebuilds.create(orgId, range, null);
+    const result = await rebuilds.execute(created.id, dayProgress);
+    print(JSON.stringify(result, null, 2));
+    return result?.status === 'done' ? 0 : 1;
   } finally {
     await app?.close();
     await database.stop();

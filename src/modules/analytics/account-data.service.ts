@@ -144,6 +144,35 @@ export class AccountDataService {
     return rows.map(toMetrics);
   }
 
+  /**
+   * Per day of `from`…`to`, the accounts' imported video metrics summed for reports: plays, and plays
+   * times the average play time and times the completion rate, so means over many accounts and days are
+   * weighted by plays. The caller has already decided the accounts are in reach (AnalyticsReportScope);
+   * rows are found by account, whichever brand organization keeps them.
+   */
+  async videoTotals(
+    accountIds: readonly string[],
+    from: string,
+    to: string,
+  ): Promise<{ day: string; plays: number; playTimeMs: number; completionBp: number }[]> {
+    if (accountIds.length === 0) return [];
+    const rows: { day: string; plays: string; play_time: string; completion: string }[] =
+      await this.dataSource.query(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(plays) AS plays,
+                sum(plays * avg_play_time_ms) AS play_time, sum(plays * completion_rate_bp) AS completion
+           FROM social_account_daily_metrics
+          WHERE account_id = ANY($1::uuid[]) AND day BETWEEN $2 AND $3
+          GROUP BY day ORDER BY day`,
+        [accountIds, from, to],
+      );
+    return rows.map((row) => ({
+      day: row.day,
+      plays: Number(row.plays),
+      playTimeMs: Number(row.play_time),
+      completionBp: Number(row.completion),
+    }));
+  }
+
   importPortraits(
     scope: DataScope,
     accountId: string,

@@ -11,6 +11,12 @@ import { EventRetentionJob } from './event-retention.job';
 import { EventStore } from './event-store';
 import { EventsController } from './events.controller';
 import { AnalyticsReportScope } from './report-scope';
+import { AnalyticsReportsController } from './reports/analytics-reports.controller';
+import { AnalyticsReports } from './reports/analytics-reports.service';
+import { RollupBuilder } from './rollups/rollup-builder';
+import { RollupRebuilds } from './rollups/rollup-rebuilds.service';
+import { RollupJob } from './rollups/rollup.job';
+import { RollupsController } from './rollups/rollups.controller';
 import { INSIGHTS_CONTROLLERS, INSIGHTS_PROVIDERS } from './insights';
 import { OrganizationTimeZonesModule } from '../organizations/organization-time-zones';
 
@@ -24,6 +30,8 @@ import { OrganizationTimeZonesModule } from '../organizations/organization-time-
     EventsController,
     AccountDataController,
     AnalyticsSettingsController,
+    RollupsController,
+    AnalyticsReportsController,
     ...INSIGHTS_CONTROLLERS,
   ],
   providers: [
@@ -34,8 +42,12 @@ import { OrganizationTimeZonesModule } from '../organizations/organization-time-
     EventIngestion,
     EventRetentionJob,
     AnalyticsReportScope,
+    RollupBuilder,
+    RollupRebuilds,
+    RollupJob,
+    AnalyticsReports,
     ...INSIGHTS_PROVIDERS,
   ],
-  exports: [EventStore, AccountDataService, AnalyticsReportScope],
+  exports: [EventStore, AccountDataService, AnalyticsReportScope, RollupBuilder],
 })
 export class AnalyticsModule {}

@@ -58,7 +58,8 @@ const COPY_STAGING = `COPY ${STAGING} (${COLUMNS.map((c) => c.column).join(', ')
 // One statement per batch, from the staging table: the ids are claimed in analytics_event_ids first,
 // and only the rows whose id was claimed here reach the events table. A repeat (a retried batch, a
 // concurrent duplicate) loses the claim (ON CONFLICT waits for the other transaction, then skips) and
-// is counted as a duplicate. Prepared once per connection (a named statement).
+// is counted as a duplicate. Prepared once per connection (a named statement). The hours of the stored
+// events are marked dirty for the rollups (rollups/rollup-builder.ts).
 const STORE_STAGED = `
   WITH claimed AS (
     INSERT INTO analytics_event_ids (org_id, event_id, occurred_at)
@@ -69,7 +70,13 @@ const STORE_STAGED = `
     INSERT INTO analytics_events (org_id, received_at, ${COLUMNS.map((c) => c.column).join(', ')})
     SELECT $1, $2, ${COLUMNS.map((c) => `s.${c.column}`).join(', ')}
       FROM ${STAGING} s JOIN claimed USING (event_id)
-    RETURNING 1
+    RETURNING occurred_at
+  ), dirty AS (
+    -- The hours the stored events fall in, for the rollup job (late events included): written in the
+    -- same statement, so a committed event always has its hour marked. Plain inserts, never a conflict
+    -- to wait on; the job folds repeats.
+    INSERT INTO analytics_rollup_dirty (org_id, hour)
+    SELECT DISTINCT $1::uuid, date_trunc('hour', occurred_at) FROM stored
   )
   SELECT count(*)::int AS stored FROM stored`;
 
