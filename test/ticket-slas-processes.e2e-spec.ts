@@ -11,6 +11,13 @@ const at = (local: string) => new Date(`${local}+08:00`);
 
 type Reply = { id: number; error?: string; result?: SweepResult; pid?: number };
 
+/** Waits for `promise` at most `ms`, leaving no timer behind (so Jest can exit). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /**
  * The breach sweep's exactly-once guarantee across two OS processes on one database: this test's app
  * and a forked child process running the app (test/support/sweep-process.ts through
@@ -77,12 +84,12 @@ describe('ticket SLAs: two processes sweeping one database', () => {
     if (child && child.exitCode === null && child.signalCode === null) {
       const proc = child;
       const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-      try {
-        await Promise.race([ask({ type: 'close' }), new Promise((r) => setTimeout(r, 10_000))]);
-      } catch {
-        // Closing failed: the kill below still ends it.
-      }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      await within(
+        ask({ type: 'close' }).catch(() => undefined),
+        10_000,
+      );
+      await within(exited, 10_000);
+      // Closing failed or hung: the child is killed all the same.
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     }
     await t?.close();
@@ -103,9 +110,13 @@ describe('ticket SLAs: two processes sweeping one database', () => {
     // Complaints: 900 working minutes from Wed 04-01 09:00 is Thu 04-02 18:00; the sweeps run Fri 10:00.
     const now = at('2026-04-03T10:00:00');
     t.clock.set(now);
+    // Both start at the same wall-clock moment, half a second from now (IPC latency taken out).
+    const startAt = Date.now() + 500;
     const [mine, theirs] = await Promise.all([
-      t.get(SlaBreachSweep).sweep(),
-      ask({ type: 'sweep', now: now.toISOString() }),
+      new Promise((resolve) => setTimeout(resolve, startAt - Date.now())).then(() =>
+        t.get(SlaBreachSweep).sweep(),
+      ),
+      ask({ type: 'sweep', now: now.toISOString(), startAt }),
     ]);
     expect(theirs.pid).not.toBe(process.pid);
     expect(mine.escalated + theirs.result!.escalated).toBe(created.length);
