@@ -1517,7 +1517,9 @@ export interface paths {
     };
     /**
      * Customers matching the rule now, within your scope, newest first, masked
-     * @description Requires permission `customers:read`.
+     * @description `unmasked=true` shows phones and emails in clear for the members also within your `customers:read-pii` scope (each item's `masked` says which; 403 `permission_denied` when you hold it nowhere); each member shown in clear is recorded in the operation log (`listCustomerSegmentMembersUnmasked`).
+     *
+     *     Requires permission `customers:read`.
      */
     get: operations['listCustomerSegmentMembers'];
     put?: never;
@@ -1537,7 +1539,7 @@ export interface paths {
     };
     /**
      * Customer profiles within your scope (their unit, or the ones you own), phones and emails masked
-     * @description Filters: tier, tag, segment (its rule, evaluated now), ownerId (`me` or a member), unitId, q (part of the name or company, or an exact phone, email, Douyin or WeChat id). Sort: createdAt, displayName.
+     * @description Filters: tier, tag, segment (its rule, evaluated now), ownerId (`me` or a member), unitId, q (part of the name or company, or an exact phone, email, Douyin or WeChat id). Sort: createdAt, displayName. `unmasked=true` shows phones and emails in clear for the customers also within your `customers:read-pii` scope (each item's `masked` says which; 403 `permission_denied` when you hold it nowhere); each customer shown in clear is recorded in the operation log (`listCustomersUnmasked`).
      *
      *     Requires permission `customers:read`.
      */
@@ -19109,6 +19111,11 @@ export interface operations {
         cursor?: string;
         /** @description Page size */
         limit?: number;
+        /**
+         * @description Phones and emails in clear for the members within your `customers:read-pii` scope (each item's
+         *     `masked` says which); 403 when you hold `customers:read-pii` nowhere. Each unmasked customer is recorded.
+         */
+        unmasked?: boolean;
       };
       header?: never;
       path: {
@@ -19158,7 +19165,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
       403: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
@@ -19229,6 +19240,11 @@ export interface operations {
         tag?: string;
         tier?: 'vip' | 'key' | 'normal';
         unitId?: string;
+        /**
+         * @description Phones and emails in clear for the customers within your `customers:read-pii` scope (each item's
+         *     `masked` says which); 403 when you hold `customers:read-pii` nowhere. Each unmasked customer is recorded.
+         */
+        unmasked?: boolean;
       };
       header?: never;
       path: {
@@ -19277,7 +19293,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Authenticated but lacking the permission (`permission_denied`) */
+      /**
+       * @description Authenticated but lacking the permission (`permission_denied`)
+       *
+       *     Authenticated but lacking the permission (`permission_denied`)
+       */
       403: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];

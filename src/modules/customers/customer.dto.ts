@@ -202,6 +202,26 @@ export class ListCustomersQueryDto extends PageQueryDto {
   @Optional()
   @IsIn(['createdAt', '-createdAt', 'displayName', '-displayName'])
   sort?: string;
+
+  /**
+   * Phones and emails in clear for the customers within your `customers:read-pii` scope (each item's
+   * `masked` says which); 403 when you hold `customers:read-pii` nowhere. Each unmasked customer is recorded.
+   */
+  @Optional()
+  @QueryBoolean()
+  @IsBoolean()
+  unmasked?: boolean;
+}
+
+export class SegmentMembersQueryDto extends PageQueryDto {
+  /**
+   * Phones and emails in clear for the members within your `customers:read-pii` scope (each item's
+   * `masked` says which); 403 when you hold `customers:read-pii` nowhere. Each unmasked customer is recorded.
+   */
+  @Optional()
+  @QueryBoolean()
+  @IsBoolean()
+  unmasked?: boolean;
 }
 
 export class GetCustomerQueryDto {

@@ -37,16 +37,20 @@ export class CustomersController {
       'Customer profiles within your scope (their unit, or the ones you own), phones and emails masked',
     description:
       'Filters: tier, tag, segment (its rule, evaluated now), ownerId (`me` or a member), unitId, q (part of the ' +
-      'name or company, or an exact phone, email, Douyin or WeChat id). Sort: createdAt, displayName.',
+      'name or company, or an exact phone, email, Douyin or WeChat id). Sort: createdAt, displayName. ' +
+      '`unmasked=true` shows phones and emails in clear for the customers also within your `customers:read-pii` ' +
+      "scope (each item's `masked` says which; 403 `permission_denied` when you hold it nowhere); each customer " +
+      'shown in clear is recorded in the operation log (`listCustomersUnmasked`).',
   })
   @ApiOkResponse({ type: CustomerPageDto })
-  @ApiProblems(400, 422)
+  @ApiProblems(400, 403, 422)
   listCustomers(
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
     @Query() query: ListCustomersQueryDto,
   ): Promise<Page<CustomerDto>> {
-    return this.customers.list(actor, scope, query);
+    const { unmasked, ...filters } = query;
+    return this.customers.list(actor, scope, filters, { unmasked: unmasked === true });
   }
 
   @Post()

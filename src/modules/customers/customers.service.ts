@@ -86,6 +86,14 @@ const SORT_KEYS: Record<string, SortKey> = {
 
 /** The route an unmasked read is recorded under in the operation log (GETs are not recorded otherwise). */
 const UNMASKED_READ_ROUTE = '/api/v1/orgs/:orgId/customers/:customerId';
+const UNMASKED_LIST_ROUTE = '/api/v1/orgs/:orgId/customers';
+
+/** How an unmasked list read is recorded: the operation, its route pattern and the path requested. */
+export interface UnmaskedListRead {
+  action: string;
+  route: string;
+  path: string;
+}
 
 /**
  * Customer profiles: create, read (masked unless read-pii is held and asked for), edit, archive,
@@ -102,7 +110,28 @@ export class CustomersService {
     private readonly events: EventStore,
   ) {}
 
-  async list(actor: Actor, scope: DataScope, query: ListCustomersQueryDto): Promise<Page<CustomerDto>> {
+  /**
+   * A page of profiles in the caller's scope. With `unmasked`, the rows also within the caller's
+   * `customers:read-pii` scope come in clear (403 when that scope is empty) and each of them is recorded
+   * in the operation log under `readAs` — only after the page's statement succeeded: that statement
+   * carries a deferred access check (pureRead) and raises before returning any row when the cached
+   * grants went stale, so the rerun that follows records once and the failed run recorded nothing.
+   */
+  async list(
+    actor: Actor,
+    scope: DataScope,
+    query: Omit<ListCustomersQueryDto, 'unmasked'>,
+    options: { unmasked: boolean; readAs?: UnmaskedListRead } = { unmasked: false },
+  ): Promise<Page<CustomerDto>> {
+    const pii = options.unmasked
+      ? new DataScope(scope.orgId, 'customers:read-pii', actor.userId, actor.grants)
+      : null;
+    if (pii?.isEmpty) {
+      throw new DomainError(
+        ErrorCode.PermissionDenied,
+        'Listing phones and emails unmasked needs customers:read-pii',
+      );
+    }
     const qb = this.customersQuery(this.dataSource.manager).andWhere(`c.status = 'active'`);
     scope.apply(qb, { org: 'c.org_id', unit: 'c.unit_id', owner: 'c.owner_id' });
     if (query.tier) qb.andWhere('c.tier = :tier', { tier: query.tier });
@@ -144,8 +173,37 @@ export class CustomersService {
       page.items.map((r) => r.id),
     );
     const purchases = await this.purchasesOf(scope.orgId, points);
+    const clear = page.items.filter(
+      (row) => pii !== null && pii.permits({ unitPath: row.unit_path, ownerId: row.owner_id }),
+    );
+    if (clear.length > 0) {
+      const readAs = options.readAs ?? {
+        action: 'listCustomersUnmasked',
+        route: UNMASKED_LIST_ROUTE,
+        path: `/api/v1/orgs/${scope.orgId}/customers`,
+      };
+      await this.operationLogs.recordMany(
+        clear.map((row) => ({
+          orgId: scope.orgId,
+          actorUserId: actor.userId,
+          apiKeyId: actor.apiKeyId,
+          action: readAs.action,
+          targetType: 'customerId',
+          targetId: row.id,
+          method: 'GET',
+          route: readAs.route,
+          path: readAs.path,
+          statusCode: 200,
+          result: 'success' as const,
+          ip: actor.ip,
+          userAgent: actor.userAgent,
+          requestId: actor.requestId,
+        })),
+      );
+    }
+    const inClear = new Set(clear.map((row) => row.id));
     return {
-      items: page.items.map((row) => toDto(row, points, false, purchases)),
+      items: page.items.map((row) => toDto(row, points, inClear.has(row.id), purchases)),
       nextCursor: page.nextCursor,
     };
   }

@@ -7,7 +7,7 @@ import { uuidParam } from '../../platform/http/validation';
 import { Actor } from '../access/actor';
 import { Authorize, CurrentActor, Scope } from '../access/authorize.decorator';
 import { DataScope } from '../access/data-scope';
-import { CustomerDto } from './customer.dto';
+import { CustomerDto, SegmentMembersQueryDto } from './customer.dto';
 import { CustomersService } from './customers.service';
 import { CreateSegmentDto, SegmentDto, UpdateSegmentDto } from './segment.dto';
 import { SegmentsService } from './segments.service';
@@ -100,20 +100,32 @@ export class SegmentsController {
   @ApiOperation({
     operationId: 'listCustomerSegmentMembers',
     summary: 'Customers matching the rule now, within your scope, newest first, masked',
+    description:
+      '`unmasked=true` shows phones and emails in clear for the members also within your `customers:read-pii` ' +
+      "scope (each item's `masked` says which; 403 `permission_denied` when you hold it nowhere); each member " +
+      'shown in clear is recorded in the operation log (`listCustomerSegmentMembersUnmasked`).',
   })
   @ApiOkResponse({ type: SegmentMemberPageDto })
-  @ApiProblems(400)
+  @ApiProblems(400, 403)
   async listCustomerSegmentMembers(
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
     @Param('segmentId', uuidParam('segmentId')) segmentId: string,
-    @Query() query: PageQueryDto,
+    @Query() query: SegmentMembersQueryDto,
   ): Promise<Page<CustomerDto>> {
     await this.segments.get(scope, segmentId);
-    return this.customers.list(actor, scope, {
-      limit: query.limit,
-      cursor: query.cursor,
-      segment: segmentId,
-    });
+    return this.customers.list(
+      actor,
+      scope,
+      { limit: query.limit, cursor: query.cursor, segment: segmentId },
+      {
+        unmasked: query.unmasked === true,
+        readAs: {
+          action: 'listCustomerSegmentMembersUnmasked',
+          route: '/api/v1/orgs/:orgId/customer-segments/:segmentId/members',
+          path: `/api/v1/orgs/${scope.orgId}/customer-segments/${segmentId}/members`,
+        },
+      },
+    );
   }
 }

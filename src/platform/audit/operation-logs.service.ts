@@ -64,6 +64,45 @@ export class OperationLogsService {
   }
 
   /**
+   * Several entries in one multi-row INSERT (all or none), outside any transaction like `record`: e.g.
+   * one entry per customer an unmasked list answered with.
+   */
+  async recordMany(entries: readonly OperationLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const params: unknown[] = [];
+    const rows = entries.map((entry) => {
+      const values = [
+        entry.orgId,
+        entry.actorUserId,
+        entry.apiKeyId,
+        entry.action.slice(0, 100),
+        entry.targetType?.slice(0, 64) ?? null,
+        entry.targetId,
+        entry.method.slice(0, 10),
+        entry.route.slice(0, 300),
+        entry.path.slice(0, 2048),
+        entry.statusCode,
+        entry.result,
+        entry.ip?.slice(0, 64) ?? null,
+        entry.userAgent?.slice(0, 512) ?? null,
+        entry.requestId.slice(0, 128),
+      ];
+      const placeholders = values.map((value) => {
+        params.push(value);
+        return `$${params.length}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    await this.dataSource.query(
+      `INSERT INTO operation_logs
+         (org_id, actor_user_id, api_key_id, action, target_type, target_id, method, route, path, status_code,
+          result, ip, user_agent, request_id)
+       VALUES ${rows.join(', ')}`,
+      params,
+    );
+  }
+
+  /**
    * The organization's log, newest first. Rows carry no unit, so an `org` scope sees every row and a
    * `self` scope sees the caller's own operations; unit and subtree scopes see none.
    */
