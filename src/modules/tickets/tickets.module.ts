@@ -64,6 +64,13 @@ import { TicketsService } from './tickets.service';
     PublicTicketsService,
     TicketReportReader,
   ],
-  exports: [TicketEvents, TicketSlaViews, TicketsService, TicketWorkflow, TicketReportReader, TicketConnectors],
+  exports: [
+    TicketEvents,
+    TicketSlaViews,
+    TicketsService,
+    TicketWorkflow,
+    TicketReportReader,
+    TicketConnectors,
+  ],
 })
 export class TicketsModule {}
