@@ -70,6 +70,78 @@ function stepLabel(rules: readonly PathRule[], params: unknown[]): string {
                ELSE e.type END`;
 }
 
+/** The periods of a retention report: their starts as instants and as local days (`YYYY-MM-DD`). */
+export interface RetentionPeriods {
+  starts: readonly Date[];
+  startDays: readonly string[];
+  /** The report's first and last local day, inclusive. */
+  fromDay: string;
+  toDay: string;
+}
+
+/** Where a retention answer was counted from. */
+export type RetentionSource = 'person_days' | 'events';
+
+export interface RetentionRow {
+  cohort: number;
+  period: number;
+  persons: number;
+}
+
+export interface RetentionAnswer {
+  source: RetentionSource;
+  rows: RetentionRow[];
+}
+
+// Per (person, period) once, the minimum period per person as the cohort, then people per (cohort,
+// period): the same tail for both sources.
+const RETENTION_COUNTS = `
+  SELECT cohort - 1 AS cohort, b - 1 AS period, count(*)::int AS persons
+    FROM (SELECT b, min(b) OVER (PARTITION BY person) AS cohort FROM a) x
+   GROUP BY cohort, b`;
+
+function retentionFromEvents(
+  selection: EventSelection,
+  range: InstantRange,
+  periods: RetentionPeriods,
+): [string, unknown[]] {
+  const params: unknown[] = [];
+  const where = selection.where('e', params);
+  const start = bind(params, range.start);
+  const end = bind(params, range.end);
+  const starts = bind(
+    params,
+    periods.starts.map((d) => d.toISOString()),
+  );
+  // width_bucket over the periods' starts is a binary search per event: no time-zone arithmetic per row.
+  const sql = `
+    WITH a AS (
+      SELECT ${PERSON} AS person, width_bucket(e.occurred_at, ${starts}::timestamptz[]) AS b
+        FROM analytics_events e
+       WHERE ${where} AND e.occurred_at >= ${start} AND e.occurred_at < ${end}
+       GROUP BY 1, 2
+    )${RETENTION_COUNTS}`;
+  return [sql, params];
+}
+
+// A person-day row is a person with at least one event of that combination on that local day, so a
+// person is active in a period iff they have a row on one of its days under the filters.
+function retentionFromPersonDays(selection: EventSelection, periods: RetentionPeriods): [string, unknown[]] {
+  const params: unknown[] = [];
+  const where = selection.where('p', params);
+  const from = bind(params, periods.fromDay);
+  const to = bind(params, periods.toDay);
+  const starts = bind(params, periods.startDays);
+  const sql = `
+    WITH a AS (
+      SELECT p.person, width_bucket(p.day, ${starts}::date[]) AS b
+        FROM analytics_person_days p
+       WHERE ${where} AND p.day >= ${from}::date AND p.day <= ${to}::date
+       GROUP BY 1, 2
+    )${RETENTION_COUNTS}`;
+  return [sql, params];
+}
+
 /**
  * The SQL behind funnels, paths and retention. Like `EventStore` it is the only reader of
  * `analytics_events` for these reports: each method takes the caller's `EventSelection` (the
@@ -227,34 +299,55 @@ export class BehaviourQueries {
 
   /**
    * People active per period, by cohort: a person's cohort is the period of their first event in the
-   * report's range. Periods are given by their starts (ascending; the first is the range's start);
-   * answers (cohort index, period index, people) with indexes from 0.
+   * report's range. Periods are given by their starts (ascending; the first is the range's start), as
+   * instants and as local days of the organization's zone; answers (cohort index, period index,
+   * people) with indexes from 0.
+   *
+   * Reads the person-days rollup (`analytics_person_days`: one row per person, local day and
+   * dimension combination, so "active in a period" is "has a row on one of its days") when the rollup
+   * holds the whole range, else the raw events. The rollup holds it when no dirty hour mark of the
+   * organization touches the range: ingestion marks an event's UTC hour in the statement that stores
+   * it, and the rollup job deletes the marks in the transaction that recomputes their days. Both
+   * checks and the read run in one REPEATABLE READ snapshot, so an event the snapshot sees is either
+   * in the rollup rows it sees or its mark is visible (and the raw path answers). Every filter of the
+   * report (account, channel, campaign, UTM, device) is a column of the person-days, so every report
+   * can take this path; the two paths give the same numbers (test/analytics-retention-paths.e2e-spec.ts).
    */
   async retention(
     selection: EventSelection,
     range: InstantRange,
-    periodStarts: readonly Date[],
-  ): Promise<{ cohort: number; period: number; persons: number }[]> {
-    const params: unknown[] = [];
-    const where = selection.where('e', params);
-    const start = bind(params, range.start);
-    const end = bind(params, range.end);
-    const starts = bind(
-      params,
-      periodStarts.map((d) => d.toISOString()),
-    );
-    // width_bucket over the periods' starts is a binary search per event: no time-zone arithmetic per row.
-    const sql = `
-      WITH a AS (
-        SELECT ${PERSON} AS person, width_bucket(e.occurred_at, ${starts}::timestamptz[]) AS b
-          FROM analytics_events e
-         WHERE ${where} AND e.occurred_at >= ${start} AND e.occurred_at < ${end}
-         GROUP BY 1, 2
-      )
-      SELECT cohort - 1 AS cohort, b - 1 AS period, count(*)::int AS persons
-        FROM (SELECT b, min(b) OVER (PARTITION BY person) AS cohort FROM a) x
-       GROUP BY cohort, b`;
-    return this.run(sql, params);
+    periods: RetentionPeriods,
+  ): Promise<RetentionAnswer> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query(`SET LOCAL jit = off`);
+      await manager.query(`SET LOCAL work_mem = '${REPORT_WORK_MEM}'`);
+      const dirty = await manager.query<unknown[]>(
+        `SELECT 1 FROM analytics_rollup_dirty
+          WHERE org_id = $1 AND hour > $2::timestamptz - interval '1 hour' AND hour < $3 LIMIT 1`,
+        [selection.orgId, range.start, range.end],
+      );
+      const source: RetentionSource = dirty.length === 0 ? 'person_days' : 'events';
+      const [sql, params] =
+        source === 'person_days'
+          ? retentionFromPersonDays(selection, periods)
+          : retentionFromEvents(selection, range, periods);
+      const rows = (await manager.query(sql, params)) as RetentionRow[];
+      return { source, rows };
+    });
+  }
+
+  /** Retention counted from one source, whatever the dirty marks say (the paths' equality test). */
+  async retentionFrom(
+    source: RetentionSource,
+    selection: EventSelection,
+    range: InstantRange,
+    periods: RetentionPeriods,
+  ): Promise<RetentionRow[]> {
+    const [sql, params] =
+      source === 'person_days'
+        ? retentionFromPersonDays(selection, periods)
+        : retentionFromEvents(selection, range, periods);
+    return this.run<RetentionRow>(sql, params);
   }
 
   /** Whether PostgreSQL accepts `pattern` as a regular expression (its syntax is the one paths use). */

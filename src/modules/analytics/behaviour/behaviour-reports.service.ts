@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { periodBuckets, rate, ReportAnswer } from '../../../platform/reports';
+import {
+  localDay,
+  PeriodBucket,
+  periodBuckets,
+  rate,
+  ReportAnswer,
+  ReportPeriod,
+} from '../../../platform/reports';
 import { DataScope } from '../../access/data-scope';
 import { OrganizationTimeZones } from '../../organizations/organization-time-zones';
 import { AnalyticsFiltersDto, AnalyticsReportScope } from '../report-scope';
-import { BehaviourQueries } from './behaviour-queries';
+import { BehaviourQueries, RetentionPeriods } from './behaviour-queries';
 import { parseFunnelSteps, stepLabel } from './funnel-steps';
 import { FunnelDefinitionDto, FunnelReportDto } from './funnel.dto';
 import { PathRulesService } from './path-rules.service';
@@ -11,6 +18,16 @@ import { PathsQueryDto, PathsReportDto } from './paths.dto';
 import { RetentionQueryDto, RetentionReportDto } from './retention.dto';
 
 type Period = { from?: string; to?: string };
+
+/** A retention report's periods as the queries take them: instants and local days of their starts. */
+export function retentionPeriods(period: ReportPeriod, buckets: readonly PeriodBucket[]): RetentionPeriods {
+  return {
+    starts: buckets.map((b) => b.start),
+    startDays: buckets.map((b) => localDay(b.start, period.timeZone)),
+    fromDay: period.from,
+    toDay: period.to,
+  };
+}
 
 /** Only the filter fields of a query or body (the rest is the report's own parameters). */
 function filtersOf(input: AnalyticsFiltersDto): AnalyticsFiltersDto {
@@ -166,11 +183,7 @@ export class BehaviourReportsService {
     const period = await this.timeZones.reportPeriod(scope.orgId, query);
     const interval = query.interval ?? 'day';
     const buckets = periodBuckets(period, interval);
-    const rows = await this.queries.retention(
-      selection,
-      period,
-      buckets.map((b) => b.start),
-    );
+    const { rows } = await this.queries.retention(selection, period, retentionPeriods(period, buckets));
     const active = buckets.map((_, cohort) => new Array<number>(buckets.length - cohort).fill(0));
     for (const row of rows) active[row.cohort][row.period - row.cohort] = row.persons;
     const cohorts = buckets.map((bucket, i) => ({
