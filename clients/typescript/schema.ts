@@ -3814,7 +3814,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/public/surveys/{token}': {
+  '/api/v1/public/surveys/{surveyLink}': {
     parameters: {
       query?: never;
       header?: never;
@@ -4008,9 +4008,15 @@ export interface components {
     };
     AnswerSurveyDto: {
       comment?: string;
-      /** @description Customer satisfaction: 1 (very unsatisfied) to 5 (very satisfied). */
+      /**
+       * Format: int32
+       * @description Customer satisfaction: 1 (very unsatisfied) to 5 (very satisfied).
+       */
       csat: number;
-      /** @description How likely the customer is to recommend us, 0–10; required or refused per the organization's settings. */
+      /**
+       * Format: int32
+       * @description How likely the customer is to recommend us, 0–10; required or refused per the organization's settings.
+       */
       nps?: number;
     };
     ApiKeyDto: {
@@ -4767,6 +4773,7 @@ export interface components {
     };
     CreateFunnelDto: {
       /**
+       * Format: int32
        * @description How long after entering the funnel (the first step) a person may take to reach the last step, in
        *     seconds (1 to 7,776,000 = 90 days).
        * @example 86400
@@ -5669,6 +5676,7 @@ export interface components {
     };
     FunnelReportRequestDto: {
       /**
+       * Format: int32
        * @description How long after entering the funnel (the first step) a person may take to reach the last step, in
        *     seconds (1 to 7,776,000 = 90 days).
        * @example 86400
@@ -7158,6 +7166,7 @@ export interface components {
       /** @enum {string} */
       channel: 'phone' | 'web' | 'email' | 'douyin_dm' | 'wechat' | 'api';
       comment: string | null;
+      /** Format: int32 */
       csat: number | null;
       /** Format: uuid */
       customerId: string | null;
@@ -7168,6 +7177,7 @@ export interface components {
       followUp: components['schemas']['SurveyFollowUpDto'] | null;
       /** Format: uuid */
       id: string;
+      /** Format: int32 */
       nps: number | null;
       /** @enum {string} */
       npsMode: 'off' | 'optional' | 'required';
@@ -7195,7 +7205,10 @@ export interface components {
       completedBy: string | null;
       /** Format: date-time */
       createdAt: string;
-      /** @description The low score that opened it */
+      /**
+       * Format: int32
+       * @description The low score that opened it
+       */
       csat: number;
       /** Format: uuid */
       id: string;
@@ -7742,6 +7755,7 @@ export interface components {
       email: string;
     };
     UpdateFunnelDto: {
+      /** Format: int32 */
       conversionWindowSeconds?: number;
       /** @description `null` clears it. */
       description?: string | null;
@@ -7803,6 +7817,7 @@ export interface components {
       permissions?: string[];
     };
     UpdateSatisfactionSettingsDto: {
+      /** Format: int32 */
       expiryDays?: number;
       /** @enum {string} */
       nps?: 'off' | 'optional' | 'required';
@@ -37150,7 +37165,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description The survey link’s token, as sent to the customer */
-        token: string;
+        surveyLink: string;
       };
       cookie?: never;
     };
@@ -37239,7 +37254,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description The survey link’s token, as sent to the customer */
-        token: string;
+        surveyLink: string;
       };
       cookie?: never;
     };

@@ -28,7 +28,7 @@ import { SURVEY_TOKEN_MAX_LENGTH } from './survey-tokens';
 const SurveyPageDto = PageOf(SurveyDto);
 const FollowUpPageDto = PageOf(SurveyFollowUpDto);
 const TOKEN_PARAM = {
-  name: 'token',
+  name: 'surveyLink',
   description: 'The survey link’s token, as sent to the customer',
   schema: { type: 'string' as const, maxLength: SURVEY_TOKEN_MAX_LENGTH },
 };
@@ -41,7 +41,7 @@ const PUBLIC_WRITES = { default: { limit: 10, ttl: 60_000 } };
 export class PublicSurveysController {
   constructor(private readonly surveys: SatisfactionSurveys) {}
 
-  @Get(':token')
+  @Get(':surveyLink')
   @Public()
   @Throttle(PUBLIC_READS)
   @ApiOperation({
@@ -53,11 +53,11 @@ export class PublicSurveysController {
   @ApiParam(TOKEN_PARAM)
   @ApiOkResponse({ type: PublicSurveyDto })
   @ApiProblems(400, 404, 410, 429)
-  getPublicSurvey(@Param('token') token: string): Promise<PublicSurveyDto> {
+  getPublicSurvey(@Param('surveyLink') token: string): Promise<PublicSurveyDto> {
     return this.surveys.publicSurvey(token);
   }
 
-  @Post(':token')
+  @Post(':surveyLink')
   @HttpCode(200)
   @Public()
   @Throttle(PUBLIC_WRITES)
@@ -73,7 +73,7 @@ export class PublicSurveysController {
   @ApiOkResponse({ type: SurveyAnsweredDto })
   @ApiProblems(400, 404, 410, 429)
   answerPublicSurvey(
-    @Param('token') token: string,
+    @Param('surveyLink') token: string,
     @Body() dto: AnswerSurveyDto,
   ): Promise<SurveyAnsweredDto> {
     return this.surveys.answer(token, dto);

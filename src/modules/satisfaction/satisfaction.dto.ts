@@ -41,14 +41,14 @@ export class PublicSurveyDto {
 
 export class AnswerSurveyDto {
   /** Customer satisfaction: 1 (very unsatisfied) to 5 (very satisfied). */
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 5 })
   @IsInt()
   @Min(1)
   @Max(5)
   csat: number;
 
   /** How likely the customer is to recommend us, 0–10; required or refused per the organization's settings. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 10 })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 0, maximum: 10 })
   @Optional()
   @IsInt()
   @Min(0)
@@ -101,7 +101,13 @@ export class SurveyFollowUpDto {
   @ApiProperty({ format: 'uuid', description: "The ticket's unit when it was resolved" })
   unitId: string;
 
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5, description: 'The low score that opened it' })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 5,
+    description: 'The low score that opened it',
+  })
   csat: number;
 
   @ApiProperty({ enum: FOLLOW_UP_STATUSES })
@@ -182,10 +188,10 @@ export class SurveyDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   answeredAt: string | null;
 
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 1, maximum: 5 })
+  @ApiProperty({ type: 'integer', format: 'int32', nullable: true, minimum: 1, maximum: 5 })
   csat: number | null;
 
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: 10 })
+  @ApiProperty({ type: 'integer', format: 'int32', nullable: true, minimum: 0, maximum: 10 })
   nps: number | null;
 
   @ApiProperty({ type: String, nullable: true })
@@ -211,6 +217,7 @@ export class ListSurveysQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: 5,
     description: 'Only answers with this CSAT',
@@ -249,7 +256,7 @@ export class SatisfactionSettingsDto {
 }
 
 export class UpdateSatisfactionSettingsDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 90 })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: 90 })
   @Optional()
   @IsInt()
   @Min(1)

@@ -53,7 +53,9 @@ export class FunnelStepDto {
 
   @ApiPropertyOptional({
     type: 'object',
-    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    additionalProperties: {
+      oneOf: [{ type: 'string', maxLength: 200 }, { type: 'number' }, { type: 'boolean' }],
+    },
     description: PROPERTIES_DESCRIPTION,
   })
   @Optional()
@@ -81,7 +83,13 @@ export class FunnelDefinitionDto {
    * How long after entering the funnel (the first step) a person may take to reach the last step, in
    * seconds (1 to 7,776,000 = 90 days).
    */
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_CONVERSION_WINDOW_SECONDS, example: 86_400 })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: MAX_CONVERSION_WINDOW_SECONDS,
+    example: 86_400,
+  })
   @IsInt()
   @Min(1)
   @Max(MAX_CONVERSION_WINDOW_SECONDS)
@@ -141,7 +149,12 @@ export class UpdateFunnelDto {
   @ArrayMaxSize(MAX_FUNNEL_STEPS)
   steps?: FunnelStepDto[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_CONVERSION_WINDOW_SECONDS })
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: MAX_CONVERSION_WINDOW_SECONDS,
+  })
   @Optional()
   @IsInt()
   @Min(1)

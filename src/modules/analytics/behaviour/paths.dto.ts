@@ -31,7 +31,7 @@ export class PathsQueryDto extends AnalyticsReportQueryDto {
   direction?: PathDirection;
 
   /** How many steps away from the event (1–5, default 3). */
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PATH_DEPTH, default: 3 })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_PATH_DEPTH, default: 3 })
   @Optional()
   @Type(() => Number)
   @IsInt()
@@ -40,7 +40,7 @@ export class PathsQueryDto extends AnalyticsReportQueryDto {
   depth?: number;
 
   /** The most frequent transitions kept per level (1–50, default 10). */
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PATH_LIMIT, default: 10 })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: MAX_PATH_LIMIT, default: 10 })
   @Optional()
   @Type(() => Number)
   @IsInt()

@@ -20,6 +20,7 @@ export class ForecastQueryDto extends AnalyticsReportQueryDto {
   /** Days to forecast after the history (1–90). */
   @ApiPropertyOptional({
     type: 'integer',
+    format: 'int32',
     minimum: 1,
     maximum: MAX_FORECAST_DAYS,
     default: DEFAULT_FORECAST_DAYS,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, Matches } from 'class-validator';
+import { IsIn, Matches, MaxLength } from 'class-validator';
 import { Optional } from '../../../common/validation';
 import { REPORT_INTERVALS, ReportInterval } from '../../../platform/reports';
 import { AnalyticsReportQueryDto, AnalyticsSeriesQueryDto } from '../report-scope';
@@ -16,6 +16,8 @@ export const TRAFFIC_METRICS = [
 ] as const;
 export type TrafficMetric = (typeof TRAFFIC_METRICS)[number];
 
+/** Every metric once: a longer list repeats one. */
+const METRIC_LIST_MAX_LENGTH = TRAFFIC_METRICS.join(',').length;
 const METRIC_LIST = new RegExp(`^(${TRAFFIC_METRICS.join('|')})(,(${TRAFFIC_METRICS.join('|')}))*$`);
 
 export class TrafficReportQueryDto extends AnalyticsSeriesQueryDto {
@@ -26,8 +28,10 @@ export class TrafficReportQueryDto extends AnalyticsSeriesQueryDto {
   @ApiPropertyOptional({
     example: 'pageViews,visitors',
     description: `Comma-separated: ${TRAFFIC_METRICS.join(', ')}`,
+    maxLength: METRIC_LIST_MAX_LENGTH,
   })
   @Optional()
+  @MaxLength(METRIC_LIST_MAX_LENGTH)
   @Matches(METRIC_LIST, {
     message: `metrics must be a comma-separated list of: ${TRAFFIC_METRICS.join(', ')}`,
   })
