@@ -23,7 +23,7 @@ export function encodePersonSet(ordinals: readonly number[]): Buffer {
     if (sorted[i] === sorted[i - 1]) throw new RangeError(`duplicate ordinal ${sorted[i]}`);
   }
   const max = sorted.length ? sorted[sorted.length - 1] : -1;
-  const bitmapBytes = 1 + ((max + 8) >> 3);
+  const bitmapBytes = 1 + Math.floor((max + 8) / 8);
   const deltas: number[] = [DELTAS];
   let previous = 0;
   for (let i = 0; i < sorted.length; i += 1) {
