@@ -415,6 +415,7 @@ export class AnalyticsReports {
     if (DIMENSION_FILTERS.some((f) => selection.filters[f] !== undefined)) return null;
     const rows: {
       day: string;
+      visitors: number;
       persons: Buffer;
       account_ids: string[];
       page_views: string;
@@ -422,7 +423,7 @@ export class AnalyticsReports {
       bounces: string;
       session_ms: string;
     }[] = await this.dataSource.query(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, persons, account_ids, page_views, sessions, bounces, session_ms
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, visitors, persons, account_ids, page_views, sessions, bounces, session_ms
          FROM analytics_day_sets WHERE org_id = $1 AND day BETWEEN $2 AND $3`,
       [selection.orgId, period.from, period.to],
     );
@@ -433,7 +434,7 @@ export class AnalyticsReports {
       string,
       { page_views: number; sessions: number; bounces: number; session_ms: number }
     >();
-    const unions = new Map<string, PersonUnion>();
+    const bucketDays = new Map<string, typeof rows>();
     const total = new PersonUnion();
     for (const r of rows) {
       const at = DateTime.fromISO(r.day, { zone: period.timeZone }).toJSDate();
@@ -447,9 +448,9 @@ export class AnalyticsReports {
         sums.set(label, sum);
       }
       if (bucket) {
-        let union = unions.get(bucket.label);
-        if (!union) unions.set(bucket.label, (union = new PersonUnion()));
-        union.add(r.persons);
+        const days = bucketDays.get(bucket.label) ?? [];
+        days.push(r);
+        bucketDays.set(bucket.label, days);
       }
       total.add(r.persons);
     }
@@ -469,7 +470,15 @@ export class AnalyticsReports {
     for (const [label, sum] of sums) (label === '' ? totals : additive).set(label, asAdditive(sum));
     return {
       additive,
-      visitors: new Map([...unions].map(([label, union]) => [label, union.size])),
+      // A one-day bucket's visitors are its day's count; longer ones the size of their days' union.
+      visitors: new Map(
+        [...bucketDays].map(([label, days]) => [
+          label,
+          days.length === 1
+            ? days[0].visitors
+            : days.reduce((u, d) => u.add(d.persons), new PersonUnion()).size,
+        ]),
+      ),
       totals,
       totalVisitors: new Map([['', total.size]]),
     };

@@ -79,14 +79,16 @@ function forEachOrdinal(encoded: Uint8Array, visit: (ordinal: number) => void): 
   }
 }
 
-const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
-  let n = 0;
-  for (let b = byte; b; b >>= 1) n += b & 1;
-  return n;
-});
+/** Set bits of a 32-bit word (SWAR popcount). */
+function popcount32(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
 
 /** The union of encoded day sets, as a growing bitmap: `size` is the exact number of distinct ordinals. */
 export class PersonUnion {
+  // A multiple of 4 bytes long, so `size` can count a word at a time.
   private bits = new Uint8Array(1024);
 
   add(encoded: Uint8Array): this {
@@ -104,14 +106,15 @@ export class PersonUnion {
   }
 
   get size(): number {
+    const words = new Uint32Array(this.bits.buffer, this.bits.byteOffset, this.bits.length >> 2);
     let n = 0;
-    for (let i = 0; i < this.bits.length; i += 1) n += POPCOUNT[this.bits[i]];
+    for (let i = 0; i < words.length; i += 1) if (words[i] !== 0) n += popcount32(words[i]);
     return n;
   }
 
   private grow(bytes: number): void {
     if (bytes <= this.bits.length) return;
-    const next = new Uint8Array(Math.max(bytes, this.bits.length * 2));
+    const next = new Uint8Array(Math.max((bytes + 3) & ~3, this.bits.length * 2));
     next.set(this.bits);
     this.bits = next;
   }
