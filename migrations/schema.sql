@@ -208,6 +208,18 @@ CREATE TABLE public.agreement_acceptances (
     CONSTRAINT agreement_acceptances_document_check CHECK (((document)::text = ANY ((ARRAY['terms'::character varying, 'privacy'::character varying])::text[])))
 );
 
+CREATE TABLE public.analytics_day_sets (
+    org_id uuid NOT NULL,
+    day date NOT NULL,
+    visitors integer NOT NULL,
+    persons bytea NOT NULL,
+    account_ids uuid[] NOT NULL,
+    page_views bigint NOT NULL,
+    sessions bigint NOT NULL,
+    bounces bigint NOT NULL,
+    session_ms bigint NOT NULL
+);
+
 CREATE TABLE public.analytics_event_ids (
     org_id uuid NOT NULL,
     event_id uuid NOT NULL,
@@ -328,6 +340,13 @@ CREATE TABLE public.analytics_person_days (
     hours integer NOT NULL,
     events bigint NOT NULL,
     conversions bigint NOT NULL
+);
+
+CREATE TABLE public.analytics_persons (
+    org_id uuid NOT NULL,
+    person text NOT NULL,
+    ordinal integer NOT NULL,
+    CONSTRAINT analytics_persons_ordinal_check CHECK ((ordinal >= 0))
 );
 
 CREATE TABLE public.analytics_rollup_days (
@@ -1460,6 +1479,9 @@ ALTER TABLE ONLY public.account_usage_records
 ALTER TABLE ONLY public.agreement_acceptances
     ADD CONSTRAINT agreement_acceptances_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.analytics_day_sets
+    ADD CONSTRAINT analytics_day_sets_pkey PRIMARY KEY (org_id, day);
+
 ALTER TABLE ONLY public.analytics_event_ids
     ADD CONSTRAINT analytics_event_ids_pkey PRIMARY KEY (org_id, event_id);
 
@@ -1483,6 +1505,12 @@ ALTER TABLE ONLY public.analytics_goals
 
 ALTER TABLE ONLY public.analytics_path_rules
     ADD CONSTRAINT analytics_path_rules_pkey PRIMARY KEY (org_id);
+
+ALTER TABLE ONLY public.analytics_persons
+    ADD CONSTRAINT analytics_persons_org_id_ordinal_key UNIQUE (org_id, ordinal);
+
+ALTER TABLE ONLY public.analytics_persons
+    ADD CONSTRAINT analytics_persons_pkey PRIMARY KEY (org_id, person);
 
 ALTER TABLE ONLY public.analytics_rollup_rebuilds
     ADD CONSTRAINT analytics_rollup_rebuilds_pkey PRIMARY KEY (id);
@@ -2108,6 +2136,9 @@ ALTER TABLE ONLY public.account_usage_records
 ALTER TABLE ONLY public.agreement_acceptances
     ADD CONSTRAINT agreement_acceptances_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
+ALTER TABLE ONLY public.analytics_day_sets
+    ADD CONSTRAINT analytics_day_sets_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY public.analytics_funnels
     ADD CONSTRAINT analytics_funnels_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id);
 
@@ -2125,6 +2156,9 @@ ALTER TABLE ONLY public.analytics_path_rules
 
 ALTER TABLE ONLY public.analytics_person_days
     ADD CONSTRAINT analytics_person_days_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.analytics_persons
+    ADD CONSTRAINT analytics_persons_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.analytics_rollup_days
     ADD CONSTRAINT analytics_rollup_days_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id) ON DELETE CASCADE;

@@ -15,6 +15,7 @@ import { DataScope } from '../../access/data-scope';
 import { OrganizationTimeZones } from '../../organizations/organization-time-zones';
 import { AccountDataService } from '../account-data.service';
 import { AnalyticsReportScope, EventSelection } from '../report-scope';
+import { PersonUnion } from '../rollups/person-set';
 import {
   ActiveUsersBucketDto,
   ActiveUsersReportDto,
@@ -65,6 +66,24 @@ interface Video {
   completionBp: number;
 }
 
+/** The filters the day sets do not carry: a report with any of them reads the person-days. */
+const DIMENSION_FILTERS = [
+  'channel',
+  'socialAccountId',
+  'campaignId',
+  'utmSource',
+  'utmMedium',
+  'utmCampaign',
+  'deviceType',
+] as const;
+
+interface TrafficCounts {
+  additive: Map<string, Additive>;
+  visitors: Map<string, number>;
+  totals: Map<string, Additive>;
+  totalVisitors: Map<string, number>;
+}
+
 const DAY_INSTANT = (zone: string) => `(day::timestamp AT TIME ZONE ${zone})`;
 
 /**
@@ -88,15 +107,14 @@ export class AnalyticsReports {
     const buckets = periodBuckets(period, interval);
     const selection = await this.reportScope.resolve(scope, query);
 
-    const [additive, visitors, totals, totalVisitors, video] = await Promise.all([
-      this.additiveByBucket(selection, period, interval),
-      this.visitorsByBucket(selection, period, interval),
-      this.additiveByBucket(selection, period, null),
-      this.visitorsByBucket(selection, period, null),
+    const [fast, video] = await Promise.all([
+      interval === 'hour' ? Promise.resolve(null) : this.fromDaySets(selection, period, buckets),
       interval === 'hour'
         ? Promise.resolve(null)
         : this.accountData.videoTotals(selection.accountIds, period.from, period.to),
     ]);
+    const { additive, visitors, totals, totalVisitors } =
+      fast ?? (await this.fromPersonDays(selection, period, interval));
 
     const videoByBucket = new Map<string, Video>();
     const videoTotal: Video = { plays: 0, playTimeMs: 0, completionBp: 0 };
@@ -364,6 +382,106 @@ export class AnalyticsReports {
       { kind: 'line', x: 'bucket', series: ['dau', 'wau', 'mau'] },
       `active-users-${period.from}-${period.to}`,
     );
+  }
+
+  /** The traffic counts from the dimensioned rollups and person-days (any filters, any interval). */
+  private async fromPersonDays(
+    selection: EventSelection,
+    period: ReportPeriod,
+    interval: ReportInterval,
+  ): Promise<TrafficCounts> {
+    const [additive, visitors, totals, totalVisitors] = await Promise.all([
+      this.additiveByBucket(selection, period, interval),
+      this.visitorsByBucket(selection, period, interval),
+      this.additiveByBucket(selection, period, null),
+      this.visitorsByBucket(selection, period, null),
+    ]);
+    return { additive, visitors, totals, totalVisitors };
+  }
+
+  /**
+   * The traffic counts from the day sets (one row per local day: the day's totals over every
+   * dimension combination and its active persons' ordinals), when they answer the selection exactly:
+   * no dimension filter, events of no account included (an organization-wide reader) and every
+   * account the period's events name readable by the caller. Otherwise null, and the caller reads the
+   * person-days. Visitors of a bucket (or the period) = the size of the union of its days' sets.
+   */
+  private async fromDaySets(
+    selection: EventSelection,
+    period: ReportPeriod,
+    buckets: PeriodBucket[],
+  ): Promise<TrafficCounts | null> {
+    if (!selection.includeUnattributed) return null;
+    if (DIMENSION_FILTERS.some((f) => selection.filters[f] !== undefined)) return null;
+    const rows: {
+      day: string;
+      visitors: number;
+      persons: Buffer;
+      account_ids: string[];
+      page_views: string;
+      sessions: string;
+      bounces: string;
+      session_ms: string;
+    }[] = await this.dataSource.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, visitors, persons, account_ids, page_views, sessions, bounces, session_ms
+         FROM analytics_day_sets WHERE org_id = $1 AND day BETWEEN $2 AND $3`,
+      [selection.orgId, period.from, period.to],
+    );
+    const readable = new Set(selection.accountIds);
+    if (rows.some((r) => r.account_ids.some((id) => !readable.has(id)))) return null;
+
+    const sums = new Map<
+      string,
+      { page_views: number; sessions: number; bounces: number; session_ms: number }
+    >();
+    const bucketDays = new Map<string, typeof rows>();
+    const total = new PersonUnion();
+    for (const r of rows) {
+      const at = DateTime.fromISO(r.day, { zone: period.timeZone }).toJSDate();
+      const bucket = buckets.find((b) => b.start <= at && at < b.end);
+      for (const label of bucket ? [bucket.label, ''] : ['']) {
+        const sum = sums.get(label) ?? { page_views: 0, sessions: 0, bounces: 0, session_ms: 0 };
+        sum.page_views += Number(r.page_views);
+        sum.sessions += Number(r.sessions);
+        sum.bounces += Number(r.bounces);
+        sum.session_ms += Number(r.session_ms);
+        sums.set(label, sum);
+      }
+      if (bucket) {
+        const days = bucketDays.get(bucket.label) ?? [];
+        days.push(r);
+        bucketDays.set(bucket.label, days);
+      }
+      total.add(r.persons);
+    }
+    const asAdditive = (sum: {
+      page_views: number;
+      sessions: number;
+      bounces: number;
+      session_ms: number;
+    }) => ({
+      page_views: String(sum.page_views),
+      sessions: String(sum.sessions),
+      bounces: String(sum.bounces),
+      session_ms: String(sum.session_ms),
+    });
+    const additive = new Map<string, Additive>();
+    const totals = new Map<string, Additive>();
+    for (const [label, sum] of sums) (label === '' ? totals : additive).set(label, asAdditive(sum));
+    return {
+      additive,
+      // A one-day bucket's visitors are its day's count; longer ones the size of their days' union.
+      visitors: new Map(
+        [...bucketDays].map(([label, days]) => [
+          label,
+          days.length === 1
+            ? days[0].visitors
+            : days.reduce((u, d) => u.add(d.persons), new PersonUnion()).size,
+        ]),
+      ),
+      totals,
+      totalVisitors: new Map([['', total.size]]),
+    };
   }
 
   /** Page views and session sums per bucket label (`''` for the whole period when `interval` is null). */

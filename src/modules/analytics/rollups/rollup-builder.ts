@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../../../platform/database/query-rows';
 import { OrganizationTimeZones } from '../../organizations/organization-time-zones';
+import { encodePersonSet } from './person-set';
 
 /** The dimension columns of every rollup table, in the order the statements below use them. */
 const DIMS = 'social_account_id, channel, campaign_id, utm_source, utm_medium, utm_campaign, device_type';
@@ -59,6 +60,25 @@ const BUILD_PERSONS = `
     FROM analytics_events WHERE org_id = $1 AND occurred_at >= $4 AND occurred_at < $5
    GROUP BY coalesce(user_id, anonymous_id), ${DIMS}`;
 
+// The day's additive counts over every dimension combination and the accounts its events name, for
+// the day-set row (the unfiltered traffic report checks the accounts against the caller's).
+const DAY_TOTALS = `
+  SELECT coalesce(sum(page_views), 0) AS page_views, coalesce(sum(sessions), 0) AS sessions,
+         coalesce(sum(bounces), 0) AS bounces, coalesce(sum(session_ms), 0) AS session_ms,
+         coalesce(array_agg(DISTINCT social_account_id) FILTER (WHERE social_account_id IS NOT NULL), '{}') AS account_ids
+    FROM analytics_rollup_days WHERE org_id = $1 AND day = $2::date`;
+
+// New persons of an organization get the next dense ordinals, in a short transaction of their own
+// under a per-organization advisory lock (so ordinals never collide, and no day's transaction waits
+// on another's): an ordinal assigned for a day whose transaction then rolls back is harmless.
+const ASSIGN_ORDINALS = `
+  INSERT INTO analytics_persons (org_id, person, ordinal)
+  SELECT $1, n.person,
+         (SELECT coalesce(max(ordinal), -1) FROM analytics_persons WHERE org_id = $1)
+           + row_number() OVER (ORDER BY n.person)
+    FROM (SELECT DISTINCT unnest($2::text[]) AS person) n
+   WHERE NOT EXISTS (SELECT 1 FROM analytics_persons o WHERE o.org_id = $1 AND o.person = n.person)`;
+
 export interface DirtyRun {
   /** Dirty hour marks consumed. */
   marks: number;
@@ -88,12 +108,76 @@ export class RollupBuilder {
       orgId,
       day,
     ]);
-    for (const table of ['analytics_rollup_hours', 'analytics_rollup_days', 'analytics_person_days']) {
+    for (const table of [
+      'analytics_rollup_hours',
+      'analytics_rollup_days',
+      'analytics_person_days',
+      'analytics_day_sets',
+    ]) {
       await manager.query(`DELETE FROM ${table} WHERE org_id = $1 AND day = $2::date`, [orgId, day]);
     }
     await manager.query(BUILD_HOURS, params);
     await manager.query(BUILD_DAY, [orgId, day]);
     await manager.query(BUILD_PERSONS, params);
+    await this.buildDaySet(manager, orgId, day);
+  }
+
+  /**
+   * The day's set of active persons (as dictionary ordinals) with its totals over every combination:
+   * the same persons as the day's person-days, so a union of day sets counts exactly what a
+   * `count(DISTINCT person)` over those person-days counts.
+   */
+  private async buildDaySet(manager: EntityManager, orgId: string, day: string): Promise<void> {
+    const persons = (
+      await queryRows<{ person: string }>(
+        manager,
+        `SELECT DISTINCT person FROM analytics_person_days WHERE org_id = $1 AND day = $2::date`,
+        [orgId, day],
+      )
+    ).map((row) => row.person);
+    if (persons.length === 0) return;
+    const ordinalsOf = (keys: string[]) =>
+      queryRows<{ person: string; ordinal: number }>(
+        manager,
+        `SELECT person, ordinal FROM analytics_persons WHERE org_id = $1 AND person = ANY($2::text[])`,
+        [orgId, keys],
+      );
+    const known = await ordinalsOf(persons);
+    let ordinals = known.map((row) => row.ordinal);
+    if (known.length < persons.length) {
+      const seen = new Set(known.map((row) => row.person));
+      const missing = persons.filter((person) => !seen.has(person));
+      await this.dataSource.transaction(async (own) => {
+        await own.query(`SELECT pg_advisory_xact_lock(hashtext('analytics-persons'), hashtext($1))`, [orgId]);
+        await own.query(ASSIGN_ORDINALS, [orgId, missing]);
+      });
+      const added = await ordinalsOf(missing);
+      if (added.length !== missing.length) throw new Error(`persons of ${orgId}/${day} without an ordinal`);
+      ordinals = ordinals.concat(added.map((row) => row.ordinal));
+    }
+    const [totals] = await queryRows<{
+      page_views: string;
+      sessions: string;
+      bounces: string;
+      session_ms: string;
+      account_ids: string[];
+    }>(manager, DAY_TOTALS, [orgId, day]);
+    await manager.query(
+      `INSERT INTO analytics_day_sets
+         (org_id, day, visitors, persons, account_ids, page_views, sessions, bounces, session_ms)
+       VALUES ($1, $2::date, $3, $4, $5::uuid[], $6, $7, $8, $9)`,
+      [
+        orgId,
+        day,
+        ordinals.length,
+        encodePersonSet(ordinals),
+        totals.account_ids,
+        totals.page_views,
+        totals.sessions,
+        totals.bounces,
+        totals.session_ms,
+      ],
+    );
   }
 
   /** Recomputes the days `from`…`to` (inclusive, local), a transaction per day, reporting each. */
