@@ -50,8 +50,8 @@ export class IdempotencyInterceptor implements RouteInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    // Only routes marked @Idempotent() get this layer (appliesTo, asked once per route by the chain).
     if (context.getType() !== 'http') return next.handle();
-    if (!this.isIdempotent(context.getHandler())) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest<IdempotentRequest>();
     const header = request.headers['idempotency-key'];
